@@ -19,10 +19,11 @@ CFLAGS   ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 PKG_SRCS  := $(sort $(wildcard pkg/*/*.c))
-GEN_SRCS  := build/gen/xsd_embed.c
+GEN_SRCS  := build/gen/xsd_embed.c build/gen/profile_embed.c
 PROGRAMS  := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard cmd/*/*.c)))))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 XSDS      := $(sort $(wildcard xsd/*.xsd))
+PROFILES  := $(sort $(wildcard profiles/*.profile))
 HDRS      := $(wildcard pkg/*/*.h)
 
 OBJS      := $(patsubst %.c,build/obj/%.o,$(PKG_SRCS) $(GEN_SRCS))
@@ -49,11 +50,15 @@ build/gen/xsd_embed.c: $(XSDS) scripts/embed-xsd
 	@mkdir -p $(dir $@)
 	scripts/embed-xsd $@ $(XSDS)
 
-build/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c
+build/gen/profile_embed.c: $(PROFILES) scripts/embed-profiles
+	@mkdir -p $(dir $@)
+	scripts/embed-profiles $@ $(PROFILES)
+
+build/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c build/gen/profile_embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
-build/asan/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c
+build/asan/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c build/gen/profile_embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
