@@ -56,30 +56,35 @@ build/gen/profile_embed.c: $(PROFILES) scripts/embed-profiles
 
 build/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c build/gen/profile_embed.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
 build/asan/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c build/gen/profile_embed.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+	@echo "  CC asan $<"
+	@$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
 build/libjw.a: $(OBJS)
-	ar rcs $@ $^
+	@rm -f $@; ar rcs $@ $^
 
 build/asan/libjw.a: $(ASAN_OBJS)
-	ar rcs $@ $^
+	@rm -f $@; ar rcs $@ $^
 
 .SECONDEXPANSION:
 build/bin/%: $$(wildcard cmd/%/*.c) $$(wildcard cmd/%/*.h) build/libjw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(PKG_CFLAGS) $(filter %.c,$^) build/libjw.a $(PKG_LIBS) -o $@
+	@echo "  LD      $@"
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(PKG_CFLAGS) $(filter %.c,$^) build/libjw.a $(PKG_LIBS) -o $@
 
 build/asan/bin/%: $$(wildcard cmd/%/*.c) $$(wildcard cmd/%/*.h) build/asan/libjw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(PKG_CFLAGS) $(filter %.c,$^) build/asan/libjw.a $(PKG_LIBS) -o $@
+	@echo "  LD asan $@"
+	@$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) $(PKG_CFLAGS) $(filter %.c,$^) build/asan/libjw.a $(PKG_LIBS) -o $@
 
 build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libjw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -Itests $(PKG_CFLAGS) $< build/asan/libjw.a $(PKG_LIBS) -lcriterion -o $@
+	@echo "  LD test $@"
+	@$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -Itests $(PKG_CFLAGS) $< build/asan/libjw.a $(PKG_LIBS) -lcriterion -o $@
 
 # The whole suite: Criterion unit tests under ASan/UBSan, then the programs
 # under valgrind (Criterion does not fail a test on a leak, see

@@ -1,7 +1,6 @@
 /* date.c - calendar dates as day numbers (see date.h). */
 #include "date/date.h"
 
-#include <stdio.h>
 
 /* Days from civil, after H. Hinnant's public-domain algorithm
  * (era-based, valid for the whole int32 range we use). */
@@ -74,7 +73,20 @@ void jw_date_format(jw_date_t d, char buf[11])
         return;
     }
     jw_date_to_ymd(d, &y, &m, &dd);
-    snprintf(buf, 11, "%04d-%02d-%02d", y % 10000, m, dd);
+    /* Written by hand: the parts are in range, which the compiler cannot
+     * see through snprintf. Years outside 0..9999 wrap. */
+    y = ((y % 10000) + 10000) % 10000;
+    buf[0] = (char)('0' + y / 1000);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + dd / 10);
+    buf[9] = (char)('0' + dd % 10);
+    buf[10] = '\0';
 }
 
 jw_date_t jw_date_month_first(jw_date_t d)

@@ -97,6 +97,7 @@ typedef struct {
  * pseudonymiser. birth_ym is YYYYMM (birth date reduced to year-month). */
 typedef struct {
     char yid[JW_YID_HEX_LEN + 1];
+    int bsn_valid;          /* 1 when the BSN passed the 11-proef (CS002) */
     int birth_ym;
     int geslacht;
 } jw_ijw_client_t;
@@ -163,6 +164,7 @@ typedef struct {
     int eenheid;
     int64_t tarief;                     /* JW_NONE when absent */
     int64_t bedrag;                     /* IngediendBedrag, signed: C < 0 */
+    char dc;                            /* 'D' or 'C' as written */
 } jw_ijw_prestatie_t;
 
 typedef struct {
@@ -171,6 +173,7 @@ typedef struct {
     jw_date_t periode_eind;
     jw_date_t dagtekening;
     int64_t totaal;                     /* TotaalIngediendBedrag, signed */
+    char totaal_dc;                     /* 'D' or 'C' as written */
 } jw_ijw_declaratie_t;
 
 /* A parsed message. Owns its arrays; free with jw_ijw_msg_clear(). The
@@ -224,15 +227,16 @@ void jw_ijw_parser_free(jw_ijw_parser_t *parser);
 /* Parse, validate and check one message of len bytes. name (may be NULL)
  * is used only in libxml2's own bookkeeping. On JW_IJW_OK, *msg holds the
  * message (previous content replaced). On JW_IJW_EINVALID, *err says why
- * and *msg is cleared. Other codes are operational failures (ENOMEM). */
+ * and *msg is cleared. Other codes are operational failures (ENOMEM).
+ * A len above JW_IJW_MAX_BYTES is refused (OP179) before any byte is read,
+ * so a caller may pass the real size of a file it did not read in full. */
 int jw_ijw_parse(jw_ijw_parser_t *parser, const char *buf, size_t len,
                  const char *name, jw_ijw_msg_t *msg, jw_ijw_error_t *err);
 
 /* The in-message rules alone (the RULE layer), for a message that passed
  * XML and XSD. Exposed for tests; jw_ijw_parse() calls it. Returns 0 when
  * every rule holds, else JW_IJW_EINVALID with *err set. */
-int jw_ijw_rules_check(const jw_ijw_msg_t *msg, const jw_ijw_error_t *bsn_error,
-                       jw_ijw_error_t *err);
+int jw_ijw_rules_check(const jw_ijw_msg_t *msg, jw_ijw_error_t *err);
 
 /* Replace, in place, what could be a BSN in a text meant for an error
  * message: every run of nine or more digits becomes "*********". */

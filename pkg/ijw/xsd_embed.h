@@ -1,5 +1,5 @@
 /* xsd_embed.h - the XSDs compiled into the program (build/gen/xsd_embed.c,
- * written by scripts/embed-xsd from xsd/*.xsd). Static, read-only data. */
+ * written by scripts/embed-xsd from the .xsd files in xsd/). Static, read-only data. */
 #ifndef JW_IJW_XSD_EMBED_H
 #define JW_IJW_XSD_EMBED_H
 

@@ -1,6 +1,6 @@
 /* profile_embed.h - the shipped profiles compiled into the program
  * (build/gen/profile_embed.c, written by scripts/embed-profiles from
- * profiles/*.profile). Static, read-only data; the table ends with
+ * the .profile files in profiles/). Static, read-only data; the table ends with
  * { 0, 0 } and jw_profile_file_count does not count that sentinel. */
 #ifndef JW_PROFILE_EMBED_H
 #define JW_PROFILE_EMBED_H

@@ -1,0 +1,9 @@
+/* jwctl.h - subcommands of the operator tool. Each returns the process
+ * exit status: 0 success, 1 the command's check failed (e.g. an invalid
+ * message), 2 usage or operational error. */
+#ifndef JWCTL_H
+#define JWCTL_H
+
+int jwctl_validate(int argc, char **argv);
+
+#endif

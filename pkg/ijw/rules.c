@@ -1,0 +1,249 @@
+/* rules.c - the in-message rules of iJw (the RULE layer; see ijw.h).
+ *
+ * Only rules that can be decided from one message are here (XSLT level,
+ * retour code 0001 in iJw terms; reference/ijw-3.2-facts.md §5 and §8.2).
+ * Rules that need earlier messages (TR3xx crossing checks) belong to the
+ * trajectory engine. Each check reports the first violation in document
+ * order; the codes are the iJw rule codes.
+ *
+ * Interpretations (also in docs/decisions.md):
+ * - TR346 (amount = volume x tariff) is a level-4 rule that depends on the
+ *   contract tariff and on the minute/hour conversion of IV081; it is not
+ *   checked, so a declaration with odd arithmetic is still recorded.
+ * - CS015: BerichtSubversie must equal the release taken from the namespace
+ *   (3.0 -> 0, 3.1 -> 1, 3.2 -> 2).
+ */
+#include "ijw/ijw_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const jw_date_t DATE_2021_01_01 = 18628; /* days since 1970 */
+static const jw_date_t DATE_2020_12_31 = 18627;
+
+static int fail(jw_ijw_error_t *err, const char *rule, const char *fmt, const char *what,
+                size_t index)
+{
+    char buf[200];
+    snprintf(buf, sizeof buf, fmt, what);
+    jw_ijw_error_set(err, JW_LAYER_RULE, rule, 0, "%s (item %zu)", buf, index + 1);
+    return JW_IJW_EINVALID;
+}
+
+static int check_header(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
+{
+    if (m->header.versie != 3) {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "CS025", 0,
+                         "BerichtVersie is %d, must be 3", m->header.versie);
+        return JW_IJW_EINVALID;
+    }
+    if (m->header.subversie != m->header.release) {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "CS015", 0,
+                         "BerichtSubversie %d does not match release 3.%d of the namespace",
+                         m->header.subversie, m->header.release);
+        return JW_IJW_EINVALID;
+    }
+    if (jw_ijw_type_from_code(m->header.berichtcode) != m->type) {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "CS010", 0,
+                         "BerichtCode %d does not belong to JW%d", m->header.berichtcode, (int)m->type);
+        return JW_IJW_EINVALID;
+    }
+    for (size_t i = 0; i < m->n_clients; i++) {
+        if (!m->clients[i].bsn_valid) {
+            jw_ijw_error_set(err, JW_LAYER_RULE, "CS002", 0,
+                             "Bsn of client %zu fails the 11-proef", i + 1);
+            return JW_IJW_EINVALID;
+        }
+    }
+    return JW_IJW_OK;
+}
+
+/* Eenheid 14, 16, 83, 84 need Frequentie 2, 4 or 6 (CS338 / CS343). */
+static int eenheid_frequentie_ok(const jw_ijw_omvang_t *o)
+{
+    if (o->eenheid == JW_NONE) return 1;
+    int e = o->eenheid, f = o->frequentie;
+    if (e == 14 || e == 16 || e == 83 || e == 84) return f == 2 || f == 4 || f == 6;
+    return 1;
+}
+
+static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
+{
+    for (size_t i = 0; i < m->n_toewijzingen; i++) {
+        const jw_ijw_toewijzing_t *t = &m->toewijzingen[i];
+        int has_product = t->categorie[0] != '\0';
+        int has_code = t->code[0] != '\0';
+        int has_omvang = t->omvang.eenheid != JW_NONE;
+        int has_budget = t->budget != JW_NONE;
+        int has_eind = t->einddatum != JW_DATE_NONE;
+
+        for (size_t j = 0; j < i; j++)
+            if (m->toewijzingen[j].toewijzingnummer == t->toewijzingnummer)
+                return fail(err, "TR101", "ToewijzingNummer %s occurs twice in the message", "", i);
+        if (has_eind && t->einddatum < t->ingangsdatum)
+            return fail(err, "CS003", "Einddatum before Ingangsdatum%s", "", i);
+        if (!has_product && !has_budget)
+            return fail(err, "CD079", "Product is required when Budget is empty%s", "", i);
+        if (has_budget && !has_eind)
+            return fail(err, "CD075", "Einddatum is required with a Budget%s", "", i);
+        if (has_omvang && t->omvang.frequentie == 2 && !has_eind)
+            return fail(err, "CD076", "Einddatum is required with Frequentie 2 (per week)%s", "", i);
+        if (has_code && !has_omvang)
+            return fail(err, "CD041", "Omvang is required when Product/Code is given%s", "", i);
+        if (has_budget && has_omvang)
+            return fail(err, "CD077", "Omvang must be empty when Budget is given%s", "", i);
+        if (has_omvang && !has_code && (!has_eind || t->einddatum > DATE_2020_12_31))
+            return fail(err, "CD080", "Omvang must be empty without Product/Code%s", "", i);
+        if (!eenheid_frequentie_ok(&t->omvang))
+            return fail(err, "CS338", "Eenheid 14, 16, 83 or 84 needs Frequentie 2, 4 or 6%s", "", i);
+        if (t->reden_wijziging == 13 && (!has_eind || t->einddatum != t->ingangsdatum))
+            return fail(err, "CS335", "RedenWijziging 13 only with Einddatum = Ingangsdatum%s", "", i);
+        if (t->reden_wijziging == 1 && m->header.release >= 1)
+            return fail(err, "CS336", "RedenWijziging 01 is not allowed since iJw 3.1%s", "", i);
+    }
+    return JW_IJW_OK;
+}
+
+static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
+{
+    for (size_t i = 0; i < m->n_verzoeken; i++) {
+        const jw_ijw_verzoek_t *v = &m->verzoeken[i];
+        int has_product = v->categorie[0] != '\0';
+        int has_code = v->code[0] != '\0';
+        int has_omvang = v->omvang.eenheid != JW_NONE;
+        int has_budget = v->budget != JW_NONE;
+        int has_eind = v->toewijzing_einddatum != JW_DATE_NONE;
+
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(m->verzoeken[j].referentie_aanbieder, v->referentie_aanbieder) == 0)
+                return fail(err, "TR383", "ReferentieAanbieder occurs twice in the message%s", "", i);
+        if (has_eind && v->toewijzing_einddatum < v->toewijzing_ingangsdatum)
+            return fail(err, "CS003", "ToewijzingEinddatum before ToewijzingIngangsdatum%s", "", i);
+        if (!has_product && !has_budget)
+            return fail(err, "CD079", "Product is required when Budget is empty%s", "", i);
+        if (v->has_beschikkingnummer != v->has_beschikking_ingangsdatum)
+            return fail(err, "CD043", "BeschikkingIngangsdatum is required iff BeschikkingNummer is given%s", "", i);
+        if (has_budget && !has_eind)
+            return fail(err, "CD075", "ToewijzingEinddatum is required with a Budget%s", "", i);
+        if (has_omvang && v->omvang.frequentie == 2 && !has_eind)
+            return fail(err, "CD076", "ToewijzingEinddatum is required with Frequentie 2 (per week)%s", "", i);
+        if (has_code && !has_omvang)
+            return fail(err, "CD041", "Omvang is required when Product/Code is given%s", "", i);
+        if (has_budget && has_omvang)
+            return fail(err, "CD077", "Omvang must be empty when Budget is given%s", "", i);
+        if (!eenheid_frequentie_ok(&v->omvang))
+            return fail(err, "CS343", "Eenheid 14, 16, 83 or 84 needs Frequentie 2, 4 or 6%s", "", i);
+    }
+    return JW_IJW_OK;
+}
+
+static int same_levering_key(const jw_ijw_levering_t *a, const jw_ijw_levering_t *b, int stop)
+{
+    if (a->toewijzingnummer != b->toewijzingnummer || a->begindatum != b->begindatum ||
+        strcmp(a->categorie, b->categorie) != 0 || strcmp(a->code, b->code) != 0)
+        return 0;
+    return !stop || (a->reden_beeindiging == b->reden_beeindiging && a->einddatum == b->einddatum);
+}
+
+static int check_30x(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
+{
+    int stop = m->type == JW_MSG_307;
+    for (size_t i = 0; i < m->n_leveringen; i++) {
+        const jw_ijw_levering_t *l = &m->leveringen[i];
+        for (size_t j = 0; j < i; j++)
+            if (same_levering_key(&m->leveringen[j], l, stop))
+                return fail(err, "TR101", "the same %s key occurs twice in the message",
+                            stop ? "StopProduct" : "StartProduct", i);
+        if (l->status != 1 && l->status != 3)
+            return fail(err, "CS058", "StatusAanlevering must be 1 or 3%s", "", i);
+        if (stop && l->einddatum < l->begindatum)
+            return fail(err, "CS003", "Einddatum before Begindatum%s", "", i);
+    }
+    return JW_IJW_OK;
+}
+
+static int whole_month(jw_date_t b, jw_date_t e)
+{
+    return b == jw_date_month_first(b) && e == jw_date_month_last(b);
+}
+
+static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
+{
+    const jw_ijw_declaratie_t *d = &m->declaratie;
+    int64_t sum = 0;
+
+    if (d->periode_eind < d->periode_begin) {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "CS003", 0, "DeclaratiePeriode ends before it begins");
+        return JW_IJW_EINVALID;
+    }
+    if (d->periode_begin < DATE_2021_01_01) {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "CS100", 0, "DeclaratiePeriode before 2021-01-01");
+        return JW_IJW_EINVALID;
+    }
+    if (!whole_month(d->periode_begin, d->periode_eind)) {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "CS340", 0,
+                         "DeclaratiePeriode is not exactly one calendar month");
+        return JW_IJW_EINVALID;
+    }
+    for (size_t i = 0; i < m->n_prestaties; i++) {
+        const jw_ijw_prestatie_t *p = &m->prestaties[i];
+        for (size_t j = 0; j < i; j++) {
+            const jw_ijw_prestatie_t *q = &m->prestaties[j];
+            if (strcmp(q->referentienummer, p->referentienummer) == 0)
+                return fail(err, "TR101", "ReferentieNummer occurs twice in the message%s", "", i);
+            if (p->vorig_referentienummer[0] &&
+                strcmp(q->vorig_referentienummer, p->vorig_referentienummer) == 0)
+                return fail(err, "TR315", "VorigReferentieNummer occurs twice in the message%s", "", i);
+        }
+        if (p->einddatum < p->begindatum)
+            return fail(err, "CS003", "ProductPeriode ends before it begins%s", "", i);
+        if (p->begindatum < DATE_2021_01_01)
+            return fail(err, "CS100", "ProductPeriode before 2021-01-01%s", "", i);
+        if (jw_date_month_first(p->begindatum) != jw_date_month_first(p->einddatum))
+            return fail(err, "CS337", "ProductPeriode is not within one calendar month%s", "", i);
+        if (p->begindatum > d->periode_eind)
+            return fail(err, "TR319", "ProductPeriode after the DeclaratiePeriode%s", "", i);
+        if ((p->dc == 'C') != (p->vorig_referentienummer[0] != '\0'))
+            return fail(err, "CD060", "VorigReferentieNummer is required iff DebetCredit is C%s", "", i);
+        if ((p->eenheid == 83) == (p->tarief != JW_NONE))
+            return fail(err, "CD087", "ProductTarief is required iff Eenheid is not 83%s", "", i);
+        if (p->eenheid == 83 && (p->bedrag < 0 ? -p->bedrag : p->bedrag) != p->volume)
+            return fail(err, "CS339", "with Eenheid 83 the Bedrag must equal GeleverdVolume%s", "", i);
+        sum += p->bedrag;
+    }
+    /* TR316: a credit may not cancel a debit of the same message. */
+    for (size_t i = 0; i < m->n_prestaties; i++) {
+        const jw_ijw_prestatie_t *p = &m->prestaties[i];
+        if (p->dc != 'C') continue;
+        for (size_t j = 0; j < m->n_prestaties; j++)
+            if (strcmp(m->prestaties[j].referentienummer, p->vorig_referentienummer) == 0)
+                return fail(err, "TR316", "a credit cancels a debit of the same message%s", "", i);
+    }
+    if (d->totaal == 0 && d->totaal_dc == 'C') {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "CS325", 0, "a zero TotaalIngediendBedrag must be D");
+        return JW_IJW_EINVALID;
+    }
+    if (sum != d->totaal) {
+        jw_ijw_error_set(err, JW_LAYER_RULE, "TR358", 0,
+                         "TotaalIngediendBedrag is %lld cents, the lines add up to %lld",
+                         (long long)d->totaal, (long long)sum);
+        return JW_IJW_EINVALID;
+    }
+    return JW_IJW_OK;
+}
+
+int jw_ijw_rules_check(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
+{
+    int rc = check_header(m, err);
+    if (rc) return rc;
+    switch (m->type) {
+    case JW_MSG_301: return check_301(m, err);
+    case JW_MSG_315: return check_315(m, err);
+    case JW_MSG_305:
+    case JW_MSG_307: return check_30x(m, err);
+    case JW_MSG_323: return check_323(m, err);
+    default:
+        jw_ijw_error_set(err, JW_LAYER_XSD, "XSD", 0, "unsupported message type");
+        return JW_IJW_EINVALID;
+    }
+}
