@@ -5,5 +5,8 @@
 #define JWCTL_H
 
 int jwctl_validate(int argc, char **argv);
+int jwctl_events(const char *state, int argc, char **argv);
+int jwctl_deadletters(const char *state, int argc, char **argv);
+int jwctl_youth(const char *state, const char *key_file, int argc, char **argv);
 
 #endif

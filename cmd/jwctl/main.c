@@ -1,8 +1,9 @@
 /* jwctl - the jw operator tool.
  *
- *   jwctl validate FILE|DIR...      check messages in all three layers
- *
- * (events, deadletters, youth and stats come with the state store.)
+ *   jwctl validate FILE|DIR...                    check messages in all three layers
+ *   jwctl --state DIR events [--live] [--since N]  the event log as JSON Lines
+ *   jwctl --state DIR deadletters                  dead letters as JSON Lines
+ *   jwctl --state DIR youth BSN|-                  one youth, via the pseudonym
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,18 +19,48 @@ static void usage(FILE *f)
           "                         'FILE: OK' or 'FILE: LAYER RULE [line N:] message';\n"
           "                         exit 0 only when every message is valid.\n"
           "                         Directories are read recursively (*.xml, sorted).\n"
-          "  help                   this text\n",
+          "  events [--live] [--since SEQ]\n"
+          "                         the event log as JSON Lines (needs --state);\n"
+          "                         --live: emitted and not retracted, sorted by (date, id)\n"
+          "  deadletters            dead letters with layer, rule and reason (needs --state)\n"
+          "  youth BSN|-            one youth's episodes and live events, found through\n"
+          "                         the pseudonym ('-' reads the BSN from stdin, so it\n"
+          "                         stays out of the process list; needs --state)\n"
+          "  help                   this text\n"
+          "\n"
+          "options (before the command):\n"
+          "  --state DIR            state store of jw-replay --direct or jwd\n"
+          "  --key-file F           pseudonymisation key (default DIR/pseudonym.key)\n",
           f);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
+    const char *state = NULL, *key_file = NULL;
+    int i = 1;
+    while (i + 1 < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0) {
+        if (strcmp(argv[i], "--state") == 0) state = argv[i + 1];
+        else if (strcmp(argv[i], "--key-file") == 0) key_file = argv[i + 1];
+        else break;
+        i += 2;
+    }
+    if (i >= argc) {
         usage(stderr);
         return 2;
     }
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "validate") == 0) return jwctl_validate(argc - 2, argv + 2);
+    const char *cmd = argv[i];
+    int rest = argc - i - 1;
+    char **rargv = argv + i + 1;
+    if (strcmp(cmd, "validate") == 0) return jwctl_validate(rest, rargv);
+    if (strcmp(cmd, "events") == 0 || strcmp(cmd, "deadletters") == 0 || strcmp(cmd, "youth") == 0) {
+        if (!state) {
+            fprintf(stderr, "jwctl: %s needs --state DIR\n", cmd);
+            return 2;
+        }
+        if (strcmp(cmd, "events") == 0) return jwctl_events(state, rest, rargv);
+        if (strcmp(cmd, "deadletters") == 0) return jwctl_deadletters(state, rest, rargv);
+        return jwctl_youth(state, key_file, rest, rargv);
+    }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

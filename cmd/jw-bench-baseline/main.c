@@ -1,0 +1,132 @@
+/* jw-bench-baseline - bare libxml2 parse + XSD validation of an archive,
+ * the yardstick that `make bench` sets jw's pipelines against (SPEC §8).
+ *
+ *   jw-bench-baseline [--threads N] PATH...
+ *
+ * Loads every message into memory first, then parses and validates them
+ * with the fastest safe path measured on this machine (c-stack-notes §1.1):
+ * a reused push parser per thread with the compiled schema plugged into
+ * the SAX stream, no tree, no field extraction. Prints one line:
+ *   baseline: N messages, T s, R messages/s, V valid (threads K)
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "ijw/ijw_internal.h"
+#include "source/source.h"
+
+typedef struct {
+    char **buf;
+    size_t *len;
+    size_t n;
+} corpus_t;
+
+typedef struct {
+    const corpus_t *c;
+    xmlSchemaPtr schema;
+    size_t from, to;
+    size_t valid;
+} work_t;
+
+static void quiet(void *ctx, xmlErrorPtr e)
+{
+    (void)ctx;
+    (void)e;
+}
+
+static void *run(void *arg)
+{
+    work_t *w = arg;
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.serror = quiet;
+    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
+    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(w->schema);
+    xmlSchemaSetValidStructuredErrors(v, quiet, NULL);
+    for (size_t i = w->from; i < w->to; i++) {
+        xmlCtxtResetPush(ctxt, NULL, 0, NULL, "UTF-8");
+        xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
+        xmlSchemaSAXPlugPtr plug = xmlSchemaSAXPlug(v, &ctxt->sax, &ctxt->userData);
+        xmlParseChunk(ctxt, w->c->buf[i], (int)w->c->len[i], 1);
+        xmlSchemaSAXUnplug(plug);
+        if (ctxt->wellFormed && xmlSchemaIsValid(v) == 1) w->valid++;
+    }
+    xmlSchemaFreeValidCtxt(v);
+    xmlFreeParserCtxt(ctxt);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int threads = 1, first = 1;
+    if (argc > 2 && strcmp(argv[1], "--threads") == 0) {
+        threads = atoi(argv[2]);
+        first = 3;
+    }
+    if (first >= argc || threads < 1 || threads > 64) {
+        fprintf(stderr, "usage: jw-bench-baseline [--threads N] PATH...\n");
+        return 2;
+    }
+    corpus_t c = {0};
+    size_t cap = 0;
+    jw_source_t *src;
+    const char *name, *buf;
+    size_t len;
+    int rc;
+    jw_source_open((const char *const *)argv + first, (size_t)(argc - first), &src);
+    while ((rc = jw_source_next(src, &name, &buf, &len)) == JW_SOURCE_OK) {
+        if (len > JW_SOURCE_MAX_READ) continue;
+        if (c.n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            c.buf = realloc(c.buf, cap * sizeof *c.buf);
+            c.len = realloc(c.len, cap * sizeof *c.len);
+            if (!c.buf || !c.len) return 1;
+        }
+        c.buf[c.n] = malloc(len);
+        if (!c.buf[c.n]) return 1;
+        memcpy(c.buf[c.n], buf, len);
+        c.len[c.n++] = len;
+    }
+    jw_source_close(src);
+    if (rc != JW_SOURCE_END) {
+        fprintf(stderr, "jw-bench-baseline: read error\n");
+        return 1;
+    }
+
+    jw_ijw_schema_t *schema;
+    if (jw_ijw_schema_new(&schema)) return 1;
+    work_t *w = calloc((size_t)threads, sizeof *w);
+    pthread_t *t = calloc((size_t)threads, sizeof *t);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < threads; i++) {
+        w[i].c = &c;
+        w[i].schema = schema->schema;
+        w[i].from = c.n * (size_t)i / (size_t)threads;
+        w[i].to = c.n * (size_t)(i + 1) / (size_t)threads;
+        pthread_create(&t[i], NULL, run, &w[i]);
+    }
+    size_t valid = 0;
+    for (int i = 0; i < threads; i++) {
+        pthread_join(t[i], NULL);
+        valid += w[i].valid;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("baseline: %zu messages, %.2f s, %.0f messages/s, %zu valid (threads %d)\n", c.n, secs,
+           secs > 0 ? (double)c.n / secs : 0.0, valid, threads);
+    for (size_t i = 0; i < c.n; i++) free(c.buf[i]);
+    free(c.buf);
+    free(c.len);
+    free(w);
+    free(t);
+    jw_ijw_schema_free(schema);
+    return 0;
+}

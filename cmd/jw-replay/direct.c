@@ -1,0 +1,298 @@
+/* direct.c - jw-replay --direct: parse on one thread, apply on another.
+ *
+ * The reader thread fills a batch (read, SHA-256, parse + validate with a
+ * pseudonymiser); the main thread applies the previous batch in one write
+ * transaction. Two batches alternate, so parsing and applying overlap on
+ * the machine's two cores. Nothing is applied out of file order.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "ijw/ijw.h"
+#include "profile/profile.h"
+#include "pseudo/pseudo.h"
+#include "replay.h"
+#include "source/source.h"
+#include "store/store.h"
+#include "traject/traject.h"
+
+typedef struct {
+    size_t n, cap;
+    jw_ijw_msg_t *msgs;
+    int *valid;
+    jw_ijw_error_t *errs;
+    unsigned char (*hash)[32];
+    char **names;
+    int last;          /* no batch follows */
+    int failed;        /* the reader hit an operational error */
+} batch_t;
+
+typedef struct {
+    /* shared, under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch_t batches[2];
+    int full[2];       /* 1: filled, waiting for the writer */
+    int stop;          /* writer gave up */
+
+    /* reader only */
+    const replay_opts_t *o;
+    jw_ijw_parser_t *parser;
+    jw_source_t *src;
+    char error[512];
+
+    /* writer only */
+    jw_traject_t *traject;
+    batch_t *current;
+    jw_traject_counts_t batch_counts;
+} pipeline_t;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int batch_init(batch_t *b, size_t cap)
+{
+    memset(b, 0, sizeof *b);
+    b->cap = cap;
+    b->msgs = calloc(cap, sizeof *b->msgs);
+    b->valid = calloc(cap, sizeof *b->valid);
+    b->errs = calloc(cap, sizeof *b->errs);
+    b->hash = calloc(cap, sizeof *b->hash);
+    b->names = calloc(cap, sizeof *b->names);
+    return (b->msgs && b->valid && b->errs && b->hash && b->names) ? 0 : -1;
+}
+
+static void batch_free(batch_t *b)
+{
+    for (size_t i = 0; i < b->cap; i++) {
+        if (b->msgs) jw_ijw_msg_clear(&b->msgs[i]);
+        if (b->names) free(b->names[i]);
+    }
+    free(b->msgs);
+    free(b->valid);
+    free(b->errs);
+    free(b->hash);
+    free(b->names);
+}
+
+/* Fill b from the source; returns 0, or -1 on an operational error. */
+static int fill_batch(pipeline_t *p, batch_t *b)
+{
+    b->n = 0;
+    b->last = 0;
+    while (b->n < b->cap) {
+        const char *name, *buf;
+        size_t len;
+        int rc = jw_source_next(p->src, &name, &buf, &len);
+        if (rc == JW_SOURCE_END) {
+            b->last = 1;
+            return 0;
+        }
+        if (rc != JW_SOURCE_OK) {
+            snprintf(p->error, sizeof p->error, "%s", jw_source_error(p->src));
+            return -1;
+        }
+        size_t i = b->n;
+        size_t read = len < JW_SOURCE_MAX_READ ? len : JW_SOURCE_MAX_READ;
+        crypto_hash_sha256(b->hash[i], (const unsigned char *)buf, read);
+        rc = jw_ijw_parse(p->parser, buf, len, name, &b->msgs[i], &b->errs[i]);
+        if (rc != JW_IJW_OK && rc != JW_IJW_EINVALID) {
+            snprintf(p->error, sizeof p->error, "%s: %s", name, jw_ijw_strerror(rc));
+            return -1;
+        }
+        b->valid[i] = rc == JW_IJW_OK;
+        free(b->names[i]);
+        b->names[i] = strdup(name);
+        if (!b->names[i]) {
+            snprintf(p->error, sizeof p->error, "out of memory");
+            return -1;
+        }
+        b->n++;
+    }
+    return 0;
+}
+
+static void *reader_main(void *arg)
+{
+    pipeline_t *p = arg;
+    for (int k = 0;; k ^= 1) {
+        pthread_mutex_lock(&p->mu);
+        while (p->full[k] && !p->stop) pthread_cond_wait(&p->cv, &p->mu);
+        int stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (stop) return NULL;
+
+        batch_t *b = &p->batches[k];
+        int rc = fill_batch(p, b);
+        b->failed = rc != 0;
+
+        pthread_mutex_lock(&p->mu);
+        p->full[k] = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (b->last || b->failed) return NULL;
+    }
+}
+
+/* One write transaction for the whole batch; re-run from the start when
+ * the store grows the map (so the counters restart too). */
+static int apply_batch(jw_txn_t *txn, void *ctx)
+{
+    pipeline_t *p = ctx;
+    batch_t *b = p->current;
+    int rc;
+    memset(&p->batch_counts, 0, sizeof p->batch_counts);
+    if ((rc = jw_traject_check_profile(p->traject, txn))) return rc;
+    for (size_t i = 0; i < b->n; i++) {
+        jw_outcome_t outcome;
+        if (b->valid[i])
+            rc = jw_traject_apply(p->traject, txn, &b->msgs[i], b->hash[i], &outcome, &p->batch_counts);
+        else
+            rc = jw_traject_deadletter(p->traject, txn, b->names[i], b->hash[i], &b->errs[i],
+                                       &outcome, &p->batch_counts);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static void print_progress(const jw_traject_counts_t *c, double t0)
+{
+    double dt = now() - t0;
+    fprintf(stderr, "\rjw-replay: %llu messages, %llu applied, %llu dead letters, %.0f messages/s   ",
+            (unsigned long long)c->messages, (unsigned long long)c->applied,
+            (unsigned long long)c->deadletters, dt > 0 ? (double)c->messages / dt : 0.0);
+}
+
+static void print_summary(const jw_traject_counts_t *c, double secs, size_t skipped)
+{
+    printf("jw-replay: %llu messages in %.2f s (%.0f messages/s)\n", (unsigned long long)c->messages,
+           secs, secs > 0 ? (double)c->messages / secs : 0.0);
+    printf("  applied       %llu\n", (unsigned long long)c->applied);
+    printf("  duplicates    %llu\n", (unsigned long long)c->duplicates);
+    printf("  dead letters  %llu (XML %llu, XSD %llu, RULE %llu)\n", (unsigned long long)c->deadletters,
+           (unsigned long long)c->deadletters_by_layer[JW_LAYER_XML],
+           (unsigned long long)c->deadletters_by_layer[JW_LAYER_XSD],
+           (unsigned long long)c->deadletters_by_layer[JW_LAYER_RULE]);
+    printf("  events        %llu emitted, %llu retracted\n", (unsigned long long)c->events_emitted,
+           (unsigned long long)c->events_retracted);
+    if (skipped) printf("  skipped       %zu files that are not .xml\n", skipped);
+}
+
+int replay_direct(const replay_opts_t *o)
+{
+    pipeline_t p;
+    jw_ijw_schema_t *schema = NULL;
+    jw_pseudo_t *pseudo = NULL;
+    jw_profile_t *profile = NULL;
+    jw_store_t *store = NULL;
+    jw_traject_counts_t total = {0};
+    char keypath[4096], perr[256] = "";
+    int status = 1, rc, reader_started = 0;
+    pthread_t reader;
+
+    memset(&p, 0, sizeof p);
+    p.o = o;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+
+    if ((rc = jw_profile_load(o->profile, &profile, perr, sizeof perr))) {
+        fprintf(stderr, "jw-replay: profile: %s\n", perr);
+        status = 2;
+        goto out;
+    }
+    jw_store_options_t so = {0};
+    so.replay = 1;
+    if ((rc = jw_store_open(o->state, &so, &store))) {
+        fprintf(stderr, "jw-replay: %s: %s\n", o->state, jw_store_strerror(rc));
+        goto out;
+    }
+    if (o->key_file) snprintf(keypath, sizeof keypath, "%s", o->key_file);
+    else snprintf(keypath, sizeof keypath, "%s/pseudonym.key", o->state);
+    if ((rc = jw_pseudo_open(keypath, &pseudo))) {
+        fprintf(stderr, "jw-replay: %s: %s\n", keypath, jw_pseudo_strerror(rc));
+        goto out;
+    }
+    if ((rc = jw_ijw_schema_new(&schema)) || (rc = jw_ijw_parser_new(schema, pseudo, &p.parser))) {
+        fprintf(stderr, "jw-replay: %s\n", jw_ijw_strerror(rc));
+        goto out;
+    }
+    if ((rc = jw_traject_new(profile, &p.traject))) {
+        fprintf(stderr, "jw-replay: %s\n", jw_traject_strerror(rc));
+        goto out;
+    }
+    if ((rc = jw_source_open(o->paths, o->n_paths, &p.src))) goto out;
+    if (batch_init(&p.batches[0], (size_t)o->batch) || batch_init(&p.batches[1], (size_t)o->batch)) {
+        fprintf(stderr, "jw-replay: out of memory\n");
+        goto out;
+    }
+
+    double t0 = now(), last_progress = 0;
+    if (pthread_create(&reader, NULL, reader_main, &p) != 0) goto out;
+    reader_started = 1;
+
+    for (int k = 0;; k ^= 1) {
+        pthread_mutex_lock(&p.mu);
+        while (!p.full[k]) pthread_cond_wait(&p.cv, &p.mu);
+        pthread_mutex_unlock(&p.mu);
+
+        batch_t *b = &p.batches[k];
+        int last = b->last, failed = b->failed;
+        if (b->n) {
+            p.current = b;
+            rc = jw_store_write(store, apply_batch, &p);
+            if (rc) {
+                fprintf(stderr, "\njw-replay: apply failed: %s\n", jw_traject_strerror(rc));
+                pthread_mutex_lock(&p.mu);
+                p.stop = 1;
+                pthread_cond_broadcast(&p.cv);
+                pthread_mutex_unlock(&p.mu);
+                goto out;
+            }
+            jw_traject_counts_add(&total, &p.batch_counts);
+        }
+        pthread_mutex_lock(&p.mu);
+        p.full[k] = 0;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+
+        if (o->progress && now() - last_progress > 0.5) {
+            print_progress(&total, t0);
+            last_progress = now();
+        }
+        if (failed) {
+            fprintf(stderr, "\njw-replay: %s\n", p.error);
+            goto out;
+        }
+        if (last) break;
+    }
+    if ((rc = jw_store_sync(store))) {
+        fprintf(stderr, "jw-replay: sync: %s\n", jw_store_strerror(rc));
+        goto out;
+    }
+    if (o->progress) fputc('\n', stderr);
+    if (!o->quiet) print_summary(&total, now() - t0, jw_source_skipped(p.src));
+    status = 0;
+out:
+    if (reader_started) pthread_join(reader, NULL);
+    batch_free(&p.batches[0]);
+    batch_free(&p.batches[1]);
+    jw_source_close(p.src);
+    jw_traject_free(p.traject);
+    jw_ijw_parser_free(p.parser);
+    jw_ijw_schema_free(schema);
+    jw_pseudo_free(pseudo);
+    jw_store_close(store);
+    jw_profile_free(profile);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    return status;
+}

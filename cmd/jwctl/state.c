@@ -1,0 +1,308 @@
+/* state.c - jwctl commands that read a state store:
+ *   events [--live] [--since SEQ]   event log as JSON Lines
+ *   deadletters                     dead letters as JSON Lines
+ *   youth BSN|-                     one youth's live events and episodes
+ * The store is opened read-only; readers never block jwd's writer. */
+#define _GNU_SOURCE /* memmem */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bsn/bsn.h"
+#include "jwctl.h"
+#include "pseudo/pseudo.h"
+#include "store/store.h"
+
+typedef struct {
+    char *json;        /* owned copy */
+    size_t len;
+    char date[11];
+    char id[17];
+} ev_t;
+
+typedef struct {
+    ev_t *ev;
+    size_t n, cap;
+    const char *yid;   /* filter, or NULL */
+    uint64_t since;
+    int failed;
+} ev_list_t;
+
+/* Copy the value of "key":"..." from a JSON object (first occurrence). */
+static void json_field(const char *json, size_t len, const char *key, char *out, size_t cap)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *p = memmem(json, len, pat, strlen(pat));
+    out[0] = '\0';
+    if (!p) return;
+    p += strlen(pat);
+    size_t k = 0;
+    while (p + k < json + len && p[k] != '"' && k + 1 < cap) {
+        out[k] = p[k];
+        k++;
+    }
+    out[k] = '\0';
+}
+
+static int keep_event(ev_list_t *l, const void *val, size_t vlen)
+{
+    if (l->yid) {
+        char y[40];
+        json_field(val, vlen, "yid", y, sizeof y);
+        if (strcmp(y, l->yid) != 0) return 0;
+    }
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 1024;
+        ev_t *ne = realloc(l->ev, ncap * sizeof *ne);
+        if (!ne) return -1;
+        l->ev = ne;
+        l->cap = ncap;
+    }
+    ev_t *e = &l->ev[l->n];
+    e->json = malloc(vlen + 1);
+    if (!e->json) return -1;
+    memcpy(e->json, val, vlen);
+    e->json[vlen] = '\0';
+    e->len = vlen;
+    json_field(val, vlen, "date", e->date, sizeof e->date);
+    json_field(val, vlen, "id", e->id, sizeof e->id);
+    l->n++;
+    return 0;
+}
+
+static int print_event_cb(uint64_t seq, const void *val, size_t vlen, void *ctx)
+{
+    (void)seq;
+    ev_list_t *l = ctx;
+    if (l->yid) {
+        char y[40];
+        json_field(val, vlen, "yid", y, sizeof y);
+        if (strcmp(y, l->yid) != 0) return 0;
+    }
+    fwrite(val, 1, vlen, stdout);
+    fputc('\n', stdout);
+    return 0;
+}
+
+static int live_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx);
+
+typedef struct {
+    ev_list_t *list;
+    jw_txn_t *txn;
+} live_ctx_t;
+
+static int live_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    (void)key;
+    (void)klen;
+    live_ctx_t *c = ctx;
+    const void *ev;
+    size_t evlen;
+    if (vlen != 8) return -1;
+    if (jw_store_get(c->txn, JW_DB_EVENTS, val, 8, &ev, &evlen) != 0) return -1;
+    return keep_event(c->list, ev, evlen) ? -1 : 0;
+}
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const ev_t *x = a, *y = b;
+    int c = strcmp(x->date, y->date);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+static int read_live(jw_txn_t *txn, void *ctx)
+{
+    live_ctx_t c = {ctx, txn};
+    return jw_store_iter(txn, JW_DB_EVENT_IDS, NULL, 0, live_cb, &c);
+}
+
+static int read_log(jw_txn_t *txn, void *ctx)
+{
+    ev_list_t *l = ctx;
+    return jw_store_events_since(txn, l->since, print_event_cb, l);
+}
+
+static void free_list(ev_list_t *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->ev[i].json);
+    free(l->ev);
+}
+
+static int open_store(const char *state, jw_store_t **store)
+{
+    jw_store_options_t so = {0};
+    so.read_only = 1;
+    int rc = jw_store_open(state, &so, store);
+    if (rc) fprintf(stderr, "jwctl: %s: %s\n", state, jw_store_strerror(rc));
+    return rc;
+}
+
+/* Live events (optionally one youth's) sorted by (date, id) into l. */
+static int collect_live(jw_store_t *store, ev_list_t *l)
+{
+    int rc = jw_store_read(store, read_live, l);
+    if (rc) {
+        fprintf(stderr, "jwctl: reading events: %s\n", jw_store_strerror(rc));
+        return rc;
+    }
+    if (l->n) qsort(l->ev, l->n, sizeof *l->ev, cmp_ev);
+    return 0;
+}
+
+int jwctl_events(const char *state, int argc, char **argv)
+{
+    int live = 0;
+    ev_list_t l = {0};
+    jw_store_t *store = NULL;
+    int status = 2;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--live") == 0) live = 1;
+        else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc) l.since = strtoull(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: jwctl --state DIR events [--live] [--since SEQ]\n");
+            return 2;
+        }
+    }
+    if (open_store(state, &store)) goto out;
+    if (live) {
+        if (collect_live(store, &l)) goto out;
+        for (size_t i = 0; i < l.n; i++) {
+            fwrite(l.ev[i].json, 1, l.ev[i].len, stdout);
+            fputc('\n', stdout);
+        }
+    } else {
+        int rc = jw_store_read(store, read_log, &l);
+        if (rc) {
+            fprintf(stderr, "jwctl: reading events: %s\n", jw_store_strerror(rc));
+            goto out;
+        }
+    }
+    status = 0;
+out:
+    free_list(&l);
+    jw_store_close(store);
+    return status;
+}
+
+static int dl_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    (void)key;
+    (void)klen;
+    (*(size_t *)ctx)++;
+    fwrite(val, 1, vlen, stdout);
+    fputc('\n', stdout);
+    return 0;
+}
+
+static int read_deadletters(jw_txn_t *txn, void *ctx)
+{
+    return jw_store_iter(txn, JW_DB_DEADLETTERS, NULL, 0, dl_cb, ctx);
+}
+
+int jwctl_deadletters(const char *state, int argc, char **argv)
+{
+    (void)argv;
+    jw_store_t *store = NULL;
+    size_t n = 0;
+    int status = 2;
+    if (argc != 0) {
+        fprintf(stderr, "usage: jwctl --state DIR deadletters\n");
+        return 2;
+    }
+    if (open_store(state, &store)) goto out;
+    int rc = jw_store_read(store, read_deadletters, &n);
+    if (rc) {
+        fprintf(stderr, "jwctl: reading dead letters: %s\n", jw_store_strerror(rc));
+        goto out;
+    }
+    fprintf(stderr, "jwctl: %zu dead letters\n", n);
+    status = 0;
+out:
+    jw_store_close(store);
+    return status;
+}
+
+int jwctl_youth(const char *state, const char *key_file, int argc, char **argv)
+{
+    char bsn[32] = "", yid[JW_YID_HEX_LEN + 1], keypath[4096];
+    jw_pseudo_t *pseudo = NULL;
+    jw_store_t *store = NULL;
+    ev_list_t l = {0};
+    int status = 2, rc;
+
+    if (argc != 1) {
+        fprintf(stderr, "usage: jwctl --state DIR youth BSN   (or '-' to read the BSN from stdin)\n");
+        return 2;
+    }
+    if (strcmp(argv[0], "-") == 0) {
+        if (!fgets(bsn, sizeof bsn, stdin)) bsn[0] = '\0';
+        bsn[strcspn(bsn, "\r\n")] = '\0';
+    } else {
+        snprintf(bsn, sizeof bsn, "%s", argv[0]);
+    }
+    if (!jw_bsn_valid(bsn, strlen(bsn))) {
+        /* Never echo the input: it may be a BSN with a typo. */
+        fprintf(stderr, "jwctl: not a valid BSN (9 digits passing the 11-proef)\n");
+        goto out;
+    }
+    if (key_file) snprintf(keypath, sizeof keypath, "%s", key_file);
+    else snprintf(keypath, sizeof keypath, "%s/pseudonym.key", state);
+    /* Only open an existing key: a new key would match nobody. */
+    FILE *kf = fopen(keypath, "rb");
+    if (!kf) {
+        fprintf(stderr, "jwctl: %s: no key file (use --key-file)\n", keypath);
+        goto out;
+    }
+    fclose(kf);
+    if ((rc = jw_pseudo_open(keypath, &pseudo))) {
+        fprintf(stderr, "jwctl: %s: %s\n", keypath, jw_pseudo_strerror(rc));
+        goto out;
+    }
+    jw_pseudo_yid(pseudo, bsn, strlen(bsn), yid);
+    memset(bsn, 0, sizeof bsn);
+    if (open_store(state, &store)) goto out;
+    l.yid = yid;
+    if (collect_live(store, &l)) goto out;
+
+    printf("youth %s\n", yid);
+    printf("episodes (allocation basis):\n");
+    printf("  %-10s %-8s %-14s %-10s %-10s %-10s %s\n", "toewijzing", "gemeente", "segment", "aanbieder",
+           "start", "end", "class");
+    for (size_t i = 0; i < l.n; i++) {
+        char type[20], seg[32], gem[9], aan[9], cls[16], tw[16] = "";
+        json_field(l.ev[i].json, l.ev[i].len, "type", type, sizeof type);
+        if (strcmp(type, "start") != 0) continue;
+        json_field(l.ev[i].json, l.ev[i].len, "segment", seg, sizeof seg);
+        json_field(l.ev[i].json, l.ev[i].len, "gemeente", gem, sizeof gem);
+        json_field(l.ev[i].json, l.ev[i].len, "aanbieder", aan, sizeof aan);
+        json_field(l.ev[i].json, l.ev[i].len, "class", cls, sizeof cls);
+        const char *t = memmem(l.ev[i].json, l.ev[i].len, "\"toewijzing\":", 13);
+        if (t) sscanf(t + 13, "%15[0-9]", tw);
+        /* The matching stop, if any. */
+        char end[11] = "open";
+        for (size_t k = 0; k < l.n; k++) {
+            char ty[20], g2[9], tw2[16] = "";
+            json_field(l.ev[k].json, l.ev[k].len, "type", ty, sizeof ty);
+            if (strcmp(ty, "stop") != 0) continue;
+            json_field(l.ev[k].json, l.ev[k].len, "gemeente", g2, sizeof g2);
+            const char *t2 = memmem(l.ev[k].json, l.ev[k].len, "\"toewijzing\":", 13);
+            if (t2) sscanf(t2 + 13, "%15[0-9]", tw2);
+            if (strcmp(g2, gem) == 0 && strcmp(tw2, tw) == 0) snprintf(end, sizeof end, "%s", l.ev[k].date);
+        }
+        printf("  %-10s %-8s %-14s %-10s %-10s %-10s %s\n", tw, gem, seg, aan, l.ev[i].date, end, cls);
+    }
+    printf("live events:\n");
+    for (size_t i = 0; i < l.n; i++) {
+        fwrite(l.ev[i].json, 1, l.ev[i].len, stdout);
+        fputc('\n', stdout);
+    }
+    status = 0;
+out:
+    free_list(&l);
+    jw_store_close(store);
+    jw_pseudo_free(pseudo);
+    return status;
+}

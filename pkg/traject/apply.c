@@ -1,0 +1,651 @@
+/* apply.c - store a message's facts, re-derive the touched youths, write
+ * the event difference (see traject.h). */
+#define _GNU_SOURCE /* memmem */
+#include "traject/traject_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define YID_BIN 16
+
+struct jw_traject {
+    const jw_profile_t *profile;
+    derivation_t d;
+    rec_alloc_t *allocs;
+    size_t n_allocs, cap_allocs;
+    rec_delivery_t *dels;
+    size_t n_dels, cap_dels;
+    rec_request_t *reqs;
+    size_t n_reqs, cap_reqs;
+    uint8_t *live;              /* the youth's live list being built */
+    size_t live_len, live_cap;
+    jw_json_t ev;               /* one event record */
+    char (*yids)[JW_YID_HEX_LEN + 1]; /* youths touched by the message */
+    size_t n_yids, cap_yids;
+};
+
+const char *jw_traject_strerror(int rc)
+{
+    switch (rc) {
+    case JW_TRAJECT_OK: return "ok";
+    case JW_TRAJECT_ENOMEM: return "out of memory";
+    case JW_TRAJECT_ECORRUPT: return "stored record has an unexpected size (schema mismatch?)";
+    case JW_TRAJECT_EPROFILE: return "the state store was derived with another profile";
+    default: return jw_store_strerror(rc);
+    }
+}
+
+void jw_traject_counts_add(jw_traject_counts_t *into, const jw_traject_counts_t *from)
+{
+    into->messages += from->messages;
+    into->applied += from->applied;
+    into->duplicates += from->duplicates;
+    into->deadletters += from->deadletters;
+    for (int i = 0; i < 4; i++) into->deadletters_by_layer[i] += from->deadletters_by_layer[i];
+    into->events_emitted += from->events_emitted;
+    into->events_retracted += from->events_retracted;
+}
+
+int jw_traject_new(const jw_profile_t *profile, jw_traject_t **out)
+{
+    *out = NULL;
+    if (sodium_init() < 0) return JW_TRAJECT_ENOMEM;
+    jw_traject_t *t = calloc(1, sizeof *t);
+    if (!t) return JW_TRAJECT_ENOMEM;
+    t->profile = profile;
+    jw_json_init(&t->d.text);
+    jw_json_init(&t->d.one);
+    jw_json_init(&t->ev);
+    *out = t;
+    return JW_TRAJECT_OK;
+}
+
+void jw_traject_free(jw_traject_t *t)
+{
+    if (!t) return;
+    free(t->d.ev);
+    jw_json_free(&t->d.text);
+    jw_json_free(&t->d.one);
+    jw_json_free(&t->ev);
+    free(t->allocs);
+    free(t->dels);
+    free(t->reqs);
+    free(t->live);
+    free(t->yids);
+    free(t);
+}
+
+int jw_traject_check_profile(jw_traject_t *t, jw_txn_t *txn)
+{
+    const void *val;
+    size_t len;
+    const char *name = jw_profile_name(t->profile);
+    int rc = jw_store_meta_get(txn, "profile", &val, &len);
+    if (rc == JW_STORE_NOTFOUND)
+        return jw_store_meta_put(txn, "profile", name, strlen(name));
+    if (rc) return rc;
+    if (len != strlen(name) || memcmp(val, name, len) != 0) return JW_TRAJECT_EPROFILE;
+    return 0;
+}
+
+void jw_traject_msg_identity(const jw_ijw_msg_t *msg, char buf[32])
+{
+    snprintf(buf, 32, "%d/%s/%s", msg->header.berichtcode, msg->header.afzender,
+             msg->header.identificatie);
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+    sodium_bin2hex(out, n * 2 + 1, b, n);
+}
+
+static int grow_bytes(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) ncap *= 2;
+    void *na = realloc(*arr, ncap * size);
+    if (!na) return JW_TRAJECT_ENOMEM;
+    *arr = na;
+    *cap = ncap;
+    return 0;
+}
+
+/* ---- the event log ---- */
+
+/* Append {"id":..,"seq":N, body} and index the id. */
+static int log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
+                     size_t body_len, uint64_t *seq_out)
+{
+    uint64_t last, seq;
+    char idhex[17];
+    int rc = jw_store_last_seq(txn, &last);
+    if (rc) return rc;
+    hex(id, 8, idhex);
+    jw_json_reset(&t->ev);
+    jw_json_raw(&t->ev, "{\"id\":\"", 7);
+    jw_json_raw(&t->ev, idhex, 16);
+    char seqbuf[40];
+    int n = snprintf(seqbuf, sizeof seqbuf, "\",\"seq\":%llu,", (unsigned long long)(last + 1));
+    jw_json_raw(&t->ev, seqbuf, (size_t)n);
+    jw_json_raw(&t->ev, body, body_len);
+    jw_json_raw(&t->ev, "}", 1);
+    if (jw_json_finish(&t->ev)) return JW_TRAJECT_ENOMEM;
+    rc = jw_store_event_append(txn, t->ev.buf, t->ev.len, &seq);
+    if (rc) return rc;
+    *seq_out = seq;
+    uint8_t be[8];
+    for (int i = 0; i < 8; i++) be[i] = (uint8_t)(seq >> (56 - 8 * i));
+    return jw_store_put(txn, JW_DB_EVENT_IDS, id, 8, be, 8);
+}
+
+static int log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
+                       const uint8_t old_id[8], uint64_t old_seq)
+{
+    jw_json_t body;
+    char idhex[17];
+    uint8_t rid[8];
+    uint64_t seq;
+    int rc;
+    const void *val;
+    size_t vlen;
+    char gemeente[9] = "";
+    uint8_t be[8];
+
+    /* The retracted event's gemeente, for the subscriber topic. */
+    for (int i = 0; i < 8; i++) be[i] = (uint8_t)(old_seq >> (56 - 8 * i));
+    if (jw_store_get(txn, JW_DB_EVENTS, be, 8, &val, &vlen) == 0) {
+        const char *g = memmem(val, vlen, "\"gemeente\":\"", 12);
+        if (g && (size_t)((const char *)val + vlen - g) > 16) {
+            g += 12;
+            size_t k = 0;
+            while (k < 8 && g[k] != '"') k++;
+            memcpy(gemeente, g, k);
+            gemeente[k] = '\0';
+        }
+    }
+    hex(old_id, 8, idhex);
+    jw_json_init(&body);
+    body.depth = 1;
+    jw_json_str(&body, "type", "retract");
+    jw_json_str(&body, "profile", jw_profile_name(t->profile));
+    jw_json_str(&body, "msg", cause);
+    jw_json_str(&body, "yid", yid);
+    jw_json_str(&body, "gemeente", gemeente);
+    jw_json_str(&body, "retracts", idhex);
+    jw_json_uint(&body, "retracts_seq", old_seq);
+    if (jw_json_finish(&body)) {
+        jw_json_free(&body);
+        return JW_TRAJECT_ENOMEM;
+    }
+    traject_event_id(body.buf, body.len, rid);
+    rc = log_event(t, txn, rid, body.buf, body.len, &seq);
+    jw_json_free(&body);
+    if (rc) return rc;
+    /* A retract is never live itself; the retracted id leaves the index. */
+    rc = jw_store_del(txn, JW_DB_EVENT_IDS, rid, 8);
+    if (rc && rc != JW_STORE_NOTFOUND) return rc;
+    rc = jw_store_del(txn, JW_DB_EVENT_IDS, old_id, 8);
+    return rc == JW_STORE_NOTFOUND ? 0 : rc;
+}
+
+/* ---- loading a youth's facts ---- */
+
+typedef struct {
+    void **arr;
+    size_t *n, *cap;
+    size_t size;
+} load_ctx_t;
+
+static int load_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    (void)key;
+    (void)klen;
+    load_ctx_t *c = ctx;
+    if (vlen != c->size) return JW_TRAJECT_ECORRUPT;
+    if (grow_bytes(c->arr, c->cap, *c->n + 1, c->size)) return JW_TRAJECT_ENOMEM;
+    memcpy((char *)*c->arr + *c->n * c->size, val, vlen);
+    (*c->n)++;
+    return 0;
+}
+
+static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN])
+{
+    int rc;
+    load_ctx_t a = {(void **)&t->allocs, &t->n_allocs, &t->cap_allocs, sizeof(rec_alloc_t)};
+    load_ctx_t d = {(void **)&t->dels, &t->n_dels, &t->cap_dels, sizeof(rec_delivery_t)};
+    load_ctx_t r = {(void **)&t->reqs, &t->n_reqs, &t->cap_reqs, sizeof(rec_request_t)};
+    t->n_allocs = t->n_dels = t->n_reqs = 0;
+    if ((rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, yid, YID_BIN, load_cb, &a))) return rc;
+    if ((rc = jw_store_iter(txn, JW_DB_DELIVERIES, yid, YID_BIN, load_cb, &d))) return rc;
+    return jw_store_iter(txn, JW_DB_REQUESTS, yid, YID_BIN, load_cb, &r);
+}
+
+/* ---- diff: stored live list vs fresh derivation ---- */
+
+static int cmp_derived_id(const void *a, const void *b)
+{
+    return memcmp(((const derived_t *)a)->id, ((const derived_t *)b)->id, 8);
+}
+
+static int cmp_derived_date(const void *a, const void *b)
+{
+    const derived_t *x = a, *y = b;
+    if (x->date != y->date) return x->date < y->date ? -1 : 1;
+    return memcmp(x->id, y->id, 8);
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    return v;
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+#define LIVE_ENTRY 16 /* id[8] + seq[8], sorted by id */
+
+static int cmp_live_entry(const void *a, const void *b)
+{
+    return memcmp(a, b, 8);
+}
+
+static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
+                          const char *cause, jw_traject_counts_t *counts)
+{
+    uint8_t yid[YID_BIN];
+    const void *val;
+    size_t vlen, old_n = 0;
+    uint8_t *old = NULL;
+    int rc;
+
+    if (sodium_hex2bin(yid, sizeof yid, yid_hex, JW_YID_HEX_LEN, NULL, NULL, NULL) != 0)
+        return JW_TRAJECT_ECORRUPT;
+    if ((rc = load_facts(t, txn, yid))) return rc;
+    if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
+                             t->reqs, t->n_reqs, &t->d)))
+        return rc;
+
+    /* Identical bodies give identical ids: keep one. */
+    derived_t *ev = t->d.ev;
+    size_t n = t->d.n, k = 0;
+    if (n) qsort(ev, n, sizeof *ev, cmp_derived_id);
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || memcmp(ev[k - 1].id, ev[i].id, 8) != 0) ev[k++] = ev[i];
+    n = k;
+
+    rc = jw_store_get(txn, JW_DB_YOUTHS, yid, YID_BIN, &val, &vlen);
+    if (rc == 0) {
+        if (vlen % LIVE_ENTRY) return JW_TRAJECT_ECORRUPT;
+        old_n = vlen / LIVE_ENTRY;
+        old = malloc(vlen ? vlen : 1);
+        if (!old) return JW_TRAJECT_ENOMEM;
+        memcpy(old, val, vlen); /* the map may move on the writes below */
+    } else if (rc != JW_STORE_NOTFOUND) {
+        return rc;
+    }
+
+    /* Retract what no longer holds (both lists sorted by id). */
+    size_t i = 0, j = 0;
+    t->live_len = 0;
+    derived_t *fresh = NULL;
+    size_t n_fresh = 0;
+    fresh = malloc((n ? n : 1) * sizeof *fresh);
+    if (!fresh) {
+        rc = JW_TRAJECT_ENOMEM;
+        goto out;
+    }
+    while (i < old_n || j < n) {
+        int c;
+        if (i == old_n) c = 1;
+        else if (j == n) c = -1;
+        else c = memcmp(old + i * LIVE_ENTRY, ev[j].id, 8);
+        if (c < 0) {
+            rc = log_retract(t, txn, cause, yid_hex, old + i * LIVE_ENTRY,
+                             get_be64(old + i * LIVE_ENTRY + 8));
+            if (rc) goto out;
+            counts->events_retracted++;
+            i++;
+        } else if (c > 0) {
+            fresh[n_fresh++] = ev[j];
+            j++;
+        } else {
+            if ((rc = grow_bytes((void **)&t->live, &t->live_cap, t->live_len + LIVE_ENTRY, 1)))
+                goto out;
+            memcpy(t->live + t->live_len, old + i * LIVE_ENTRY, LIVE_ENTRY);
+            t->live_len += LIVE_ENTRY;
+            i++;
+            j++;
+        }
+    }
+    /* Emit the new ones in date order. */
+    if (n_fresh) qsort(fresh, n_fresh, sizeof *fresh, cmp_derived_date);
+    for (size_t f = 0; f < n_fresh; f++) {
+        uint64_t seq;
+        rc = log_event(t, txn, fresh[f].id, t->d.text.buf + fresh[f].body_off, fresh[f].body_len, &seq);
+        if (rc) goto out;
+        counts->events_emitted++;
+        if ((rc = grow_bytes((void **)&t->live, &t->live_cap, t->live_len + LIVE_ENTRY, 1)))
+            goto out;
+        memcpy(t->live + t->live_len, fresh[f].id, 8);
+        put_be64(t->live + t->live_len + 8, seq);
+        t->live_len += LIVE_ENTRY;
+    }
+    /* Keep the live list sorted by id for the next diff. */
+    if (t->live_len) qsort(t->live, t->live_len / LIVE_ENTRY, LIVE_ENTRY, cmp_live_entry);
+    rc = jw_store_put(txn, JW_DB_YOUTHS, yid, YID_BIN, t->live, t->live_len);
+out:
+    free(old);
+    free(fresh);
+    return rc;
+}
+
+/* ---- storing facts ---- */
+
+static int touch_youth(jw_traject_t *t, const char *yid)
+{
+    for (size_t i = 0; i < t->n_yids; i++)
+        if (strcmp(t->yids[i], yid) == 0) return 0;
+    if (grow_bytes((void **)&t->yids, &t->cap_yids, t->n_yids + 1, sizeof *t->yids))
+        return JW_TRAJECT_ENOMEM;
+    memcpy(t->yids[t->n_yids++], yid, JW_YID_HEX_LEN + 1);
+    return 0;
+}
+
+/* Key: yid (16) | first 8 bytes of the message hash | item index (4). The
+ * same message applied again writes the same keys. */
+static int fact_key(const char *yid_hex, const unsigned char hash[32], uint32_t index,
+                    uint8_t key[28])
+{
+    if (sodium_hex2bin(key, YID_BIN, yid_hex, JW_YID_HEX_LEN, NULL, NULL, NULL) != 0)
+        return JW_TRAJECT_ECORRUPT;
+    memcpy(key + 16, hash, 8);
+    key[24] = (uint8_t)(index >> 24);
+    key[25] = (uint8_t)(index >> 16);
+    key[26] = (uint8_t)(index >> 8);
+    key[27] = (uint8_t)index;
+    return 0;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                     const unsigned char hash[32])
+{
+    const char *yid = m->clients[0].yid;
+    uint8_t key[28];
+    int rc;
+    for (size_t i = 0; i < m->n_toewijzingen; i++) {
+        const jw_ijw_toewijzing_t *s = &m->toewijzingen[i];
+        rec_alloc_t r;
+        memset(&r, 0, sizeof r);
+        copy_str(r.msg, sizeof r.msg, msgid);
+        copy_str(r.gemeente, sizeof r.gemeente, m->header.afzender);
+        copy_str(r.aanbieder, sizeof r.aanbieder, m->header.ontvanger);
+        r.tn = s->toewijzingnummer;
+        copy_str(r.categorie, sizeof r.categorie, s->categorie);
+        copy_str(r.code, sizeof r.code, s->code);
+        r.toewijzingsdatum = s->toewijzingsdatum;
+        r.toewijzingstijd = s->toewijzingstijd;
+        r.ingang = s->ingangsdatum;
+        r.eind = s->einddatum;
+        r.reden = s->reden_wijziging;
+        copy_str(r.referentie, sizeof r.referentie, s->referentie_aanbieder);
+        /* Content hash over the version's fields (not the message id). */
+        {
+            unsigned char h[crypto_hash_sha256_BYTES];
+            rec_alloc_t c = r;
+            memset(c.msg, 0, sizeof c.msg);
+            crypto_hash_sha256(h, (const unsigned char *)&c, sizeof c);
+            memcpy(r.content, h, sizeof r.content);
+        }
+        if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
+        if ((rc = jw_store_put(txn, JW_DB_ALLOCATIONS, key, sizeof key, &r, sizeof r))) return rc;
+    }
+    return touch_youth(t, yid);
+}
+
+static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                     const unsigned char hash[32])
+{
+    const char *yid = m->clients[0].yid;
+    uint8_t key[28];
+    int rc;
+    for (size_t i = 0; i < m->n_leveringen; i++) {
+        const jw_ijw_levering_t *s = &m->leveringen[i];
+        rec_delivery_t r;
+        memset(&r, 0, sizeof r);
+        copy_str(r.msg, sizeof r.msg, msgid);
+        copy_str(r.gemeente, sizeof r.gemeente, m->header.ontvanger);
+        copy_str(r.aanbieder, sizeof r.aanbieder, m->header.afzender);
+        r.tn = s->toewijzingnummer;
+        copy_str(r.categorie, sizeof r.categorie, s->categorie);
+        copy_str(r.code, sizeof r.code, s->code);
+        r.kind = m->type == JW_MSG_305 ? 305 : 307;
+        r.begin = s->begindatum;
+        r.eind = s->einddatum;
+        r.reden = s->reden_beeindiging;
+        r.status = s->status;
+        r.dagtekening = m->header.dagtekening;
+        if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
+        if ((rc = jw_store_put(txn, JW_DB_DELIVERIES, key, sizeof key, &r, sizeof r))) return rc;
+    }
+    return touch_youth(t, yid);
+}
+
+static int store_315(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                     const unsigned char hash[32])
+{
+    const char *yid = m->clients[0].yid;
+    uint8_t key[28];
+    int rc;
+    for (size_t i = 0; i < m->n_verzoeken; i++) {
+        const jw_ijw_verzoek_t *s = &m->verzoeken[i];
+        rec_request_t r;
+        memset(&r, 0, sizeof r);
+        copy_str(r.msg, sizeof r.msg, msgid);
+        copy_str(r.gemeente, sizeof r.gemeente, m->header.ontvanger);
+        copy_str(r.aanbieder, sizeof r.aanbieder, m->header.afzender);
+        copy_str(r.referentie, sizeof r.referentie, s->referentie_aanbieder);
+        copy_str(r.categorie, sizeof r.categorie, s->categorie);
+        copy_str(r.code, sizeof r.code, s->code);
+        r.ingang = s->toewijzing_ingangsdatum;
+        r.dagtekening = m->header.dagtekening;
+        r.verwijzer = s->verwijzer_type;
+        if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
+        if ((rc = jw_store_put(txn, JW_DB_REQUESTS, key, sizeof key, &r, sizeof r))) return rc;
+    }
+    return touch_youth(t, yid);
+}
+
+/* Declaration lines: identity (aanbieder, ReferentieNummer). A line's
+ * `declared` event depends on the line alone, so it is written here and
+ * never re-derived. Returns 1 when a line identity is already taken by
+ * another message (TR314), before anything is written. */
+static void decl_key(const char *aanbieder, const char *ref, uint8_t key[29])
+{
+    memset(key, 0, 29);
+    memcpy(key, aanbieder, strnlen(aanbieder, 8));
+    memcpy(key + 8, ref, strnlen(ref, 20));
+}
+
+static int check_323_conflict(jw_txn_t *txn, const jw_ijw_msg_t *m, int *conflict)
+{
+    uint8_t key[29];
+    const void *val;
+    size_t vlen;
+    *conflict = 0;
+    for (size_t i = 0; i < m->n_prestaties; i++) {
+        decl_key(m->header.afzender, m->prestaties[i].referentienummer, key);
+        int rc = jw_store_get(txn, JW_DB_DECLARATIONS, key, sizeof key, &val, &vlen);
+        if (rc == 0) {
+            *conflict = 1;
+            return 0;
+        }
+        if (rc != JW_STORE_NOTFOUND) return rc;
+    }
+    return 0;
+}
+
+static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                     jw_traject_counts_t *counts)
+{
+    uint8_t key[29];
+    char d[11], unit[3];
+    int rc;
+    for (size_t i = 0; i < m->n_prestaties; i++) {
+        const jw_ijw_prestatie_t *p = &m->prestaties[i];
+        const jw_ijw_client_t *c = &m->clients[p->client];
+        jw_json_t *j = &t->d.one;
+        uint8_t id[8];
+        uint64_t seq;
+
+        jw_json_reset(j);
+        j->depth = 1;
+        jw_json_str(j, "type", "declared");
+        jw_json_str(j, "profile", jw_profile_name(t->profile));
+        jw_json_str(j, "msg", msgid);
+        jw_json_str(j, "yid", c->yid);
+        jw_json_str(j, "gemeente", m->header.ontvanger);
+        jw_json_str(j, "aanbieder", m->header.afzender);
+        jw_json_int(j, "toewijzing", p->toewijzingnummer);
+        jw_json_str(j, "segment", jw_profile_segment(t->profile, p->categorie, p->code));
+        jw_json_str(j, "categorie", p->categorie);
+        jw_json_str(j, "product", p->code);
+        jw_date_format(p->begindatum, d);
+        d[7] = '\0';
+        jw_json_str(j, "period", d);
+        jw_date_format(p->begindatum, d);
+        jw_json_str(j, "date", d);
+        jw_json_int(j, "volume", p->volume);
+        unit[0] = (char)('0' + p->eenheid / 10 % 10);
+        unit[1] = (char)('0' + p->eenheid % 10);
+        unit[2] = '\0';
+        jw_json_str(j, "unit", unit);
+        jw_json_int(j, "amount_cents", p->bedrag);
+        jw_json_str(j, "referentie", p->referentienummer);
+        jw_json_str(j, "credits", p->vorig_referentienummer[0] ? p->vorig_referentienummer : NULL);
+        if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+        traject_event_id(j->buf, j->len, id);
+        if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
+        counts->events_emitted++;
+
+        /* The line record: the event seq, for look-ups by line identity. */
+        uint8_t be[8];
+        put_be64(be, seq);
+        decl_key(m->header.afzender, p->referentienummer, key);
+        if ((rc = jw_store_put(txn, JW_DB_DECLARATIONS, key, sizeof key, be, sizeof be))) return rc;
+    }
+    return 0;
+}
+
+/* ---- the two entry points ---- */
+
+static int put_deadletter(jw_traject_t *t, jw_txn_t *txn, const char *source, const char *identity,
+                          const unsigned char hash[32], jw_layer_t layer, const char *rule,
+                          int line, const char *message, jw_outcome_t *outcome,
+                          jw_traject_counts_t *counts)
+{
+    const void *val;
+    size_t vlen;
+    char hashhex[65];
+    int rc = jw_store_get(txn, JW_DB_DEADLETTERS, hash, 32, &val, &vlen);
+    if (rc == 0) {
+        *outcome = JW_DUPLICATE;
+        counts->duplicates++;
+        return 0;
+    }
+    if (rc != JW_STORE_NOTFOUND) return rc;
+    hex(hash, 32, hashhex);
+    jw_json_t *j = &t->ev;
+    jw_json_reset(j);
+    jw_json_open(j);
+    jw_json_str(j, "source", source);
+    jw_json_str(j, "identity", identity);
+    jw_json_str(j, "layer", jw_layer_name(layer));
+    jw_json_str(j, "rule", rule);
+    if (line > 0) jw_json_int(j, "line", line);
+    else jw_json_null(j, "line");
+    jw_json_str(j, "message", message);
+    jw_json_str(j, "sha256", hashhex);
+    jw_json_close(j);
+    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+    rc = jw_store_put(txn, JW_DB_DEADLETTERS, hash, 32, j->buf, j->len);
+    if (rc) return rc;
+    *outcome = JW_DEADLETTERED;
+    counts->deadletters++;
+    if (layer > 0 && layer < 4) counts->deadletters_by_layer[layer]++;
+    return 0;
+}
+
+int jw_traject_deadletter(jw_traject_t *t, jw_txn_t *txn, const char *source,
+                          const unsigned char hash[32], const jw_ijw_error_t *err,
+                          jw_outcome_t *outcome, jw_traject_counts_t *counts)
+{
+    counts->messages++;
+    return put_deadletter(t, txn, source, NULL, hash, err->layer, err->rule, err->line,
+                          err->message, outcome, counts);
+}
+
+int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
+                     const unsigned char hash[32], jw_outcome_t *outcome,
+                     jw_traject_counts_t *counts)
+{
+    char msgid[32];
+    const void *val;
+    size_t vlen;
+    int rc, conflict = 0;
+
+    counts->messages++;
+    jw_traject_msg_identity(msg, msgid);
+    for (size_t i = 0; i < msg->n_clients; i++)
+        if (msg->clients[i].yid[0] == '\0') return JW_TRAJECT_ECORRUPT; /* parsed without key */
+
+    rc = jw_store_get(txn, JW_DB_MESSAGES, msgid, strlen(msgid), &val, &vlen);
+    if (rc == 0) {
+        if (vlen == 32 && memcmp(val, hash, 32) == 0) {
+            *outcome = JW_DUPLICATE;
+            counts->duplicates++;
+            return 0;
+        }
+        return put_deadletter(t, txn, NULL, msgid, hash, JW_LAYER_RULE, "TR056", 0,
+                              "BerichtIdentificatie already used by this sender for other content",
+                              outcome, counts);
+    }
+    if (rc != JW_STORE_NOTFOUND) return rc;
+
+    if (msg->type == JW_MSG_323) {
+        if ((rc = check_323_conflict(txn, msg, &conflict))) return rc;
+        if (conflict)
+            return put_deadletter(t, txn, NULL, msgid, hash, JW_LAYER_RULE, "TR314", 0,
+                                  "a ReferentieNummer of this declaration was already declared",
+                                  outcome, counts);
+    }
+
+    t->n_yids = 0;
+    switch (msg->type) {
+    case JW_MSG_301: rc = store_301(t, txn, msg, msgid, hash); break;
+    case JW_MSG_305:
+    case JW_MSG_307: rc = store_30x(t, txn, msg, msgid, hash); break;
+    case JW_MSG_315: rc = store_315(t, txn, msg, msgid, hash); break;
+    case JW_MSG_323: rc = store_323(t, txn, msg, msgid, counts); break;
+    default: rc = JW_TRAJECT_ECORRUPT; break;
+    }
+    if (rc) return rc;
+    for (size_t i = 0; i < t->n_yids; i++)
+        if ((rc = rederive_youth(t, txn, t->yids[i], msgid, counts))) return rc;
+    if ((rc = jw_store_put(txn, JW_DB_MESSAGES, msgid, strlen(msgid), hash, 32))) return rc;
+    *outcome = JW_APPLIED;
+    counts->applied++;
+    return 0;
+}

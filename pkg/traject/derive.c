@@ -1,0 +1,470 @@
+/* derive.c - a youth's facts -> the youth's events (SPEC §4).
+ *
+ * Pure: the result depends only on the facts and the profile, never on
+ * the order in which the facts arrived. Rules, each from SPEC §3-4:
+ * - an allocation is (gemeente, ToewijzingNummer); its latest version by
+ *   (Toewijzingsdatum, Toewijzingstijd) wins; ties go to the version with
+ *   the larger content hash, then the larger message identity, so equal
+ *   timestamps still give one answer;
+ * - RedenWijziging 13, and 01 with Einddatum = Ingangsdatum, void it;
+ * - episodes are ordered by (Ingangsdatum, ToewijzingNummer, gemeente);
+ *   P of A is the earlier episode in A's scope with the latest end (open
+ *   end = latest; ties: the later one in that order);
+ * - a delivery fact is keyed (gemeente, ToewijzingNummer, Product,
+ *   Begindatum[, Einddatum, RedenBeeindiging]); the latest by message date
+ *   (then message identity) wins; status 3 deletes.
+ */
+#include "traject/traject_internal.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+void traject_event_id(const char *body, size_t len, uint8_t id[8])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)body, len);
+    memcpy(id, h, 8);
+}
+
+/* ---- helpers ---- */
+
+static int cmp_alloc_version(const void *a, const void *b)
+{
+    const rec_alloc_t *x = a, *y = b;
+    int c = strcmp(x->gemeente, y->gemeente);
+    if (c) return c;
+    if (x->tn != y->tn) return x->tn < y->tn ? -1 : 1;
+    if (x->toewijzingsdatum != y->toewijzingsdatum) return x->toewijzingsdatum < y->toewijzingsdatum ? -1 : 1;
+    if (x->toewijzingstijd != y->toewijzingstijd) return x->toewijzingstijd < y->toewijzingstijd ? -1 : 1;
+    c = memcmp(x->content, y->content, sizeof x->content);
+    if (c) return c;
+    return strcmp(x->msg, y->msg);
+}
+
+typedef struct {
+    const rec_alloc_t *eff;      /* latest version */
+    jw_date_t first_datum;       /* earliest Toewijzingsdatum (wait clock) */
+    const char *referentie;      /* ReferentieAanbieder of any version */
+    const char *segment;
+    int void_;
+    /* classification */
+    int has_prev;
+    size_t prev;                 /* index into episodes */
+    int cls;
+    int gap;                     /* valid when has_prev and prev not open */
+    int continued;               /* a later doorstroom start has this as P */
+} episode_t;
+
+static int cmp_episode(const void *a, const void *b)
+{
+    const episode_t *x = a, *y = b;
+    if (x->eff->ingang != y->eff->ingang) return x->eff->ingang < y->eff->ingang ? -1 : 1;
+    if (x->eff->tn != y->eff->tn) return x->eff->tn < y->eff->tn ? -1 : 1;
+    return strcmp(x->eff->gemeente, y->eff->gemeente);
+}
+
+static int64_t end_or_max(const rec_alloc_t *r)
+{
+    return r->eind == JW_DATE_NONE ? INT64_MAX : (int64_t)r->eind;
+}
+
+static void fmt_date(jw_date_t d, char buf[11])
+{
+    jw_date_format(d, buf);
+}
+
+static void two_digits(int v, char buf[3])
+{
+    buf[0] = (char)('0' + (v / 10) % 10);
+    buf[1] = (char)('0' + v % 10);
+    buf[2] = '\0';
+}
+
+/* Finish the body in out->one and append it as an event. */
+static int emit(derivation_t *out, jw_date_t date, const char *gemeente)
+{
+    jw_json_t *j = &out->one;
+    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+    if (out->n == out->cap) {
+        size_t ncap = out->cap ? out->cap * 2 : 16;
+        derived_t *ne = realloc(out->ev, ncap * sizeof *ne);
+        if (!ne) return JW_TRAJECT_ENOMEM;
+        out->ev = ne;
+        out->cap = ncap;
+    }
+    derived_t *e = &out->ev[out->n++];
+    memset(e, 0, sizeof *e);
+    e->date = date;
+    snprintf(e->gemeente, sizeof e->gemeente, "%s", gemeente);
+    e->body_off = out->text.len;
+    e->body_len = j->len;
+    traject_event_id(j->buf, j->len, e->id);
+    jw_json_raw(&out->text, j->buf, j->len);
+    if (jw_json_finish(&out->text)) return JW_TRAJECT_ENOMEM;
+    return 0;
+}
+
+/* The body of every event starts the same way. */
+static void body_begin(derivation_t *out, const jw_profile_t *profile, const char *type,
+                       const char *msg, const char *yid)
+{
+    jw_json_t *j = &out->one;
+    jw_json_reset(j);
+    j->depth = 1; /* the caller wraps the body in { } with id and seq */
+    jw_json_str(j, "type", type);
+    jw_json_str(j, "profile", jw_profile_name(profile));
+    jw_json_str(j, "msg", msg);
+    jw_json_str(j, "yid", yid);
+}
+
+static void alloc_fields(jw_json_t *j, const rec_alloc_t *r, const char *segment)
+{
+    jw_json_str(j, "gemeente", r->gemeente);
+    jw_json_str(j, "aanbieder", r->aanbieder);
+    jw_json_int(j, "toewijzing", r->tn);
+    jw_json_str(j, "segment", segment);
+    jw_json_str(j, "categorie", r->categorie[0] ? r->categorie : NULL);
+    jw_json_str(j, "product", r->code[0] ? r->code : NULL);
+}
+
+static void class_fields(jw_json_t *j, const episode_t *eps, const episode_t *a)
+{
+    char d[11];
+    jw_json_str(j, "class", jw_class_name((jw_class_t)a->cls));
+    if (a->has_prev && eps[a->prev].eff->eind != JW_DATE_NONE) jw_json_int(j, "gap_days", a->gap);
+    else jw_json_null(j, "gap_days");
+    if (a->has_prev) {
+        const rec_alloc_t *p = eps[a->prev].eff;
+        jw_json_key_open(j, "prev");
+        jw_json_str(j, "gemeente", p->gemeente);
+        jw_json_int(j, "toewijzing", p->tn);
+        jw_json_str(j, "aanbieder", p->aanbieder);
+        if (p->eind != JW_DATE_NONE) {
+            fmt_date(p->eind, d);
+            jw_json_str(j, "end", d);
+        } else {
+            jw_json_null(j, "end");
+        }
+        jw_json_close(j);
+    } else {
+        jw_json_null(j, "prev");
+    }
+}
+
+/* ---- allocations -> episodes -> start/stop/transfer/recidive ---- */
+
+static int derive_allocations(const jw_profile_t *profile, const char *yid,
+                              rec_alloc_t *allocs, size_t n, const rec_request_t *reqs,
+                              size_t n_reqs, derivation_t *out, episode_t **eps_out,
+                              size_t *n_eps_out)
+{
+    episode_t *eps = NULL;
+    size_t n_eps = 0;
+    int rc = 0;
+    char d[11];
+
+    *eps_out = NULL;
+    *n_eps_out = 0;
+    if (n == 0) return 0;
+    qsort(allocs, n, sizeof *allocs, cmp_alloc_version);
+    eps = calloc(n, sizeof *eps);
+    if (!eps) return JW_TRAJECT_ENOMEM;
+
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        jw_date_t first = allocs[i].toewijzingsdatum;
+        const char *ref = NULL;
+        while (j < n && strcmp(allocs[j].gemeente, allocs[i].gemeente) == 0 &&
+               allocs[j].tn == allocs[i].tn) {
+            if (allocs[j].toewijzingsdatum < first) first = allocs[j].toewijzingsdatum;
+            if (!ref && allocs[j].referentie[0]) ref = allocs[j].referentie;
+            j++;
+        }
+        const rec_alloc_t *eff = &allocs[j - 1];
+        int void_ = eff->reden == 13 || (eff->reden == 1 && eff->eind == eff->ingang);
+        if (!void_) {
+            episode_t *e = &eps[n_eps++];
+            e->eff = eff;
+            e->first_datum = first;
+            e->referentie = ref;
+            e->segment = jw_profile_segment(profile, eff->categorie, eff->code);
+        }
+        i = j;
+    }
+    qsort(eps, n_eps, sizeof *eps, cmp_episode);
+
+    /* Classification: P = latest-ending earlier episode in scope. */
+    int scope_all = jw_profile_scope_all(profile);
+    for (size_t a = 0; a < n_eps; a++) {
+        episode_t *A = &eps[a];
+        int found = 0;
+        size_t best = 0;
+        for (size_t p = 0; p < a; p++) {
+            if (!scope_all && strcmp(eps[p].segment, A->segment) != 0) continue;
+            if (!found || end_or_max(eps[p].eff) >= end_or_max(eps[best].eff)) best = p;
+            found = 1;
+        }
+        A->has_prev = found;
+        A->prev = best;
+        int gap = 0;
+        jw_date_t prev_end = found ? eps[best].eff->eind : JW_DATE_NONE;
+        A->cls = (int)jw_profile_classify(profile, found, prev_end, A->eff->ingang, &gap);
+        A->gap = gap;
+        if (found && A->cls == JW_CLASS_DOORSTROOM) eps[best].continued = 1;
+    }
+
+    jw_class_t ret_class = jw_profile_return_class(profile);
+    for (size_t a = 0; a < n_eps && !rc; a++) {
+        episode_t *A = &eps[a];
+        const rec_alloc_t *r = A->eff;
+        jw_json_t *j = &out->one;
+
+        /* start */
+        body_begin(out, profile, "start", r->msg, yid);
+        alloc_fields(j, r, A->segment);
+        fmt_date(r->ingang, d);
+        jw_json_str(j, "date", d);
+        class_fields(j, eps, A);
+        /* Request linked by ReferentieAanbieder (IND-14b). */
+        const rec_request_t *req = NULL;
+        for (size_t q = 0; A->referentie && q < n_reqs; q++)
+            if (strcmp(reqs[q].referentie, A->referentie) == 0 &&
+                strcmp(reqs[q].aanbieder, r->aanbieder) == 0 &&
+                (!req || reqs[q].dagtekening < req->dagtekening))
+                req = &reqs[q];
+        if (req) {
+            fmt_date(req->dagtekening, d);
+            jw_json_str(j, "request_date", d);
+        } else {
+            jw_json_null(j, "request_date");
+        }
+        fmt_date(A->first_datum, d);
+        jw_json_str(j, "toewijzingsdatum", d);
+        if ((rc = emit(out, r->ingang, r->gemeente))) break;
+
+        /* recidive: the profile's return-to-care class */
+        if (A->cls == (int)ret_class) {
+            body_begin(out, profile, "recidive", r->msg, yid);
+            alloc_fields(j, r, A->segment);
+            fmt_date(r->ingang, d);
+            jw_json_str(j, "date", d);
+            class_fields(j, eps, A);
+            if ((rc = emit(out, r->ingang, r->gemeente))) break;
+        }
+
+        /* transfer: doorstroom from another provider */
+        if (A->has_prev && A->cls == JW_CLASS_DOORSTROOM &&
+            strcmp(eps[A->prev].eff->aanbieder, r->aanbieder) != 0) {
+            const rec_alloc_t *p = eps[A->prev].eff;
+            body_begin(out, profile, "transfer", r->msg, yid);
+            jw_json_str(j, "gemeente", r->gemeente);
+            jw_json_str(j, "from_aanbieder", p->aanbieder);
+            jw_json_str(j, "to_aanbieder", r->aanbieder);
+            jw_json_str(j, "segment", A->segment);
+            jw_json_int(j, "toewijzing", r->tn);
+            jw_json_int(j, "prev_toewijzing", p->tn);
+            fmt_date(r->ingang, d);
+            jw_json_str(j, "date", d);
+            if ((rc = emit(out, r->ingang, r->gemeente))) break;
+        }
+
+        /* stop: planned or actual end, when known */
+        if (r->eind != JW_DATE_NONE) {
+            char rw[3];
+            body_begin(out, profile, "stop", r->msg, yid);
+            alloc_fields(j, r, A->segment);
+            fmt_date(r->ingang, d);
+            jw_json_str(j, "start", d);
+            fmt_date(r->eind, d);
+            jw_json_str(j, "date", d);
+            if (r->reden != JW_NONE) {
+                two_digits(r->reden, rw);
+                jw_json_str(j, "reason", rw);
+            } else {
+                jw_json_null(j, "reason");
+            }
+            jw_json_int(j, "duration_days", (int64_t)r->eind - r->ingang + 1);
+            jw_json_str(j, "class", jw_class_name((jw_class_t)A->cls));
+            jw_json_bool(j, "continued", A->continued);
+            if ((rc = emit(out, r->eind, r->gemeente))) break;
+        }
+    }
+    if (rc) {
+        free(eps);
+        return rc;
+    }
+    *eps_out = eps;
+    *n_eps_out = n_eps;
+    return 0;
+}
+
+/* ---- deliveries ---- */
+
+static int cmp_delivery(const void *a, const void *b)
+{
+    const rec_delivery_t *x = a, *y = b;
+    int c;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    if ((c = strcmp(x->gemeente, y->gemeente))) return c;
+    if (x->tn != y->tn) return x->tn < y->tn ? -1 : 1;
+    if ((c = strcmp(x->categorie, y->categorie))) return c;
+    if ((c = strcmp(x->code, y->code))) return c;
+    if (x->begin != y->begin) return x->begin < y->begin ? -1 : 1;
+    if (x->kind == 307) {
+        if (x->eind != y->eind) return x->eind < y->eind ? -1 : 1;
+        if (x->reden != y->reden) return x->reden < y->reden ? -1 : 1;
+    }
+    if (x->dagtekening != y->dagtekening) return x->dagtekening < y->dagtekening ? -1 : 1;
+    if ((c = strcmp(x->msg, y->msg))) return c;
+    return x->status - y->status;
+}
+
+static int same_delivery_key(const rec_delivery_t *x, const rec_delivery_t *y)
+{
+    return x->kind == y->kind && strcmp(x->gemeente, y->gemeente) == 0 && x->tn == y->tn &&
+           strcmp(x->categorie, y->categorie) == 0 && strcmp(x->code, y->code) == 0 &&
+           x->begin == y->begin &&
+           (x->kind != 307 || (x->eind == y->eind && x->reden == y->reden));
+}
+
+static int derive_deliveries(const jw_profile_t *profile, const char *yid,
+                             rec_delivery_t *dels, size_t n, const episode_t *eps,
+                             size_t n_eps, derivation_t *out)
+{
+    char d[11], rb[3];
+    int rc = 0;
+    if (n == 0) return 0;
+    qsort(dels, n, sizeof *dels, cmp_delivery);
+
+    for (size_t i = 0; i < n && !rc;) {
+        size_t j = i;
+        while (j < n && same_delivery_key(&dels[i], &dels[j])) j++;
+        const rec_delivery_t *r = &dels[j - 1]; /* latest fact wins */
+        i = j;
+        if (r->status != 1) continue;
+
+        /* The allocation it belongs to, if known. */
+        const episode_t *ep = NULL;
+        for (size_t e = 0; e < n_eps; e++)
+            if (eps[e].eff->tn == r->tn && strcmp(eps[e].eff->gemeente, r->gemeente) == 0)
+                ep = &eps[e];
+        const char *segment = ep ? ep->segment : jw_profile_segment(profile, r->categorie, r->code);
+        jw_json_t *jj = &out->one;
+
+        body_begin(out, profile, r->kind == 305 ? "delivery_start" : "delivery_stop", r->msg, yid);
+        jw_json_str(jj, "gemeente", r->gemeente);
+        jw_json_str(jj, "aanbieder", r->aanbieder);
+        if (r->tn != JW_NONE) jw_json_int(jj, "toewijzing", r->tn);
+        else jw_json_null(jj, "toewijzing");
+        jw_json_str(jj, "segment", segment);
+        jw_json_str(jj, "categorie", r->categorie[0] ? r->categorie : NULL);
+        jw_json_str(jj, "product", r->code[0] ? r->code : NULL);
+        if (r->kind == 305) {
+            fmt_date(r->begin, d);
+            jw_json_str(jj, "date", d);
+            /* wait_days only for the first live start of the allocation */
+            int first = ep != NULL;
+            for (size_t k = 0; first && k < n; k++) {
+                const rec_delivery_t *o = &dels[k];
+                if (o->kind == 305 && o->tn == r->tn && strcmp(o->gemeente, r->gemeente) == 0 &&
+                    o->begin < r->begin && o->status == 1)
+                    first = 0;
+            }
+            if (first) jw_json_int(jj, "wait_days", (int64_t)r->begin - ep->first_datum);
+            else jw_json_null(jj, "wait_days");
+            rc = emit(out, r->begin, r->gemeente);
+        } else {
+            fmt_date(r->begin, d);
+            jw_json_str(jj, "start", d);
+            fmt_date(r->eind, d);
+            jw_json_str(jj, "date", d);
+            two_digits(r->reden, rb);
+            jw_json_str(jj, "reason", rb);
+            rc = emit(out, r->eind, r->gemeente);
+        }
+    }
+    return rc;
+}
+
+/* ---- requests ---- */
+
+static int cmp_request(const void *a, const void *b)
+{
+    const rec_request_t *x = a, *y = b;
+    int c;
+    if ((c = strcmp(x->aanbieder, y->aanbieder))) return c;
+    if ((c = strcmp(x->referentie, y->referentie))) return c;
+    if (x->dagtekening != y->dagtekening) return x->dagtekening < y->dagtekening ? -1 : 1;
+    return strcmp(x->msg, y->msg);
+}
+
+static int derive_requests(const jw_profile_t *profile, const char *yid, rec_request_t *reqs,
+                           size_t n, derivation_t *out)
+{
+    char d[11], vw[3];
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc;) {
+        size_t j = i;
+        while (j < n && strcmp(reqs[j].aanbieder, reqs[i].aanbieder) == 0 &&
+               strcmp(reqs[j].referentie, reqs[i].referentie) == 0)
+            j++;
+        const rec_request_t *r = &reqs[j - 1];
+        i = j;
+        jw_json_t *jj = &out->one;
+        body_begin(out, profile, "request", r->msg, yid);
+        jw_json_str(jj, "gemeente", r->gemeente);
+        jw_json_str(jj, "aanbieder", r->aanbieder);
+        jw_json_str(jj, "segment", jw_profile_segment(profile, r->categorie, r->code));
+        jw_json_str(jj, "categorie", r->categorie[0] ? r->categorie : NULL);
+        jw_json_str(jj, "product", r->code[0] ? r->code : NULL);
+        fmt_date(r->ingang, d);
+        jw_json_str(jj, "date", d);
+        fmt_date(r->dagtekening, d);
+        jw_json_str(jj, "msg_date", d);
+        if (r->verwijzer != JW_NONE) {
+            two_digits(r->verwijzer, vw);
+            jw_json_str(jj, "verwijzer", vw);
+        } else {
+            jw_json_null(jj, "verwijzer");
+        }
+        rc = emit(out, r->ingang, r->gemeente);
+    }
+    return rc;
+}
+
+int traject_derive(const jw_profile_t *profile, const char *yid, const rec_alloc_t *allocs,
+                   size_t n_allocs, const rec_delivery_t *dels, size_t n_dels,
+                   const rec_request_t *reqs, size_t n_reqs, derivation_t *out)
+{
+    rec_alloc_t *a = NULL;
+    rec_delivery_t *dl = NULL;
+    rec_request_t *rq = NULL;
+    episode_t *eps = NULL;
+    size_t n_eps = 0;
+    int rc = JW_TRAJECT_ENOMEM;
+
+    out->n = 0;
+    jw_json_reset(&out->text);
+    /* Sorting needs writable copies; inputs stay untouched. */
+    if (n_allocs && !(a = malloc(n_allocs * sizeof *a))) goto out;
+    if (n_dels && !(dl = malloc(n_dels * sizeof *dl))) goto out;
+    if (n_reqs && !(rq = malloc(n_reqs * sizeof *rq))) goto out;
+    if (n_allocs) memcpy(a, allocs, n_allocs * sizeof *a);
+    if (n_dels) memcpy(dl, dels, n_dels * sizeof *dl);
+    if (n_reqs) memcpy(rq, reqs, n_reqs * sizeof *rq);
+    if (n_reqs) qsort(rq, n_reqs, sizeof *rq, cmp_request);
+
+    rc = derive_allocations(profile, yid, a, n_allocs, rq, n_reqs, out, &eps, &n_eps);
+    if (!rc) rc = derive_deliveries(profile, yid, dl, n_dels, eps, n_eps, out);
+    if (!rc) rc = derive_requests(profile, yid, rq, n_reqs, out);
+out:
+    free(a);
+    free(dl);
+    free(rq);
+    free(eps);
+    return rc;
+}

@@ -1,0 +1,85 @@
+/* traject.h - per-youth trajectories and derived events (SPEC §3-4).
+ *
+ * jw_traject_apply() stores what one parsed message says (allocation
+ * versions, deliveries, requests, declaration lines) under the youth's
+ * pseudonym, re-derives every event of each youth the message touches
+ * from the youth's stored facts, and writes the difference to the event
+ * log: new events, and `retract` events for events that no longer hold.
+ * Derived events are a pure function of the stored facts (latest
+ * allocation version by Toewijzingsdatum/-tijd, latest delivery fact by
+ * message date), which is what makes the live event set independent of
+ * arrival order and of duplicate deliveries (SPEC §4 order invariance).
+ *
+ * Everything happens inside the caller's write transaction, so a batch
+ * either commits whole or leaves nothing behind. The counters passed in
+ * are added to; a caller that retries a batch (jw_store_write on
+ * MDB_MAP_FULL) must reset its batch counters at the start of each try.
+ */
+#ifndef JW_TRAJECT_H
+#define JW_TRAJECT_H
+
+#include <stdint.h>
+
+#include "ijw/ijw.h"
+#include "profile/profile.h"
+#include "store/store.h"
+
+enum {
+    JW_TRAJECT_OK = 0,
+    JW_TRAJECT_ENOMEM = -200,
+    JW_TRAJECT_ECORRUPT = -201, /* a stored record has an unexpected size */
+    JW_TRAJECT_EPROFILE = -202, /* the store was derived with another profile */
+};
+const char *jw_traject_strerror(int rc);
+
+/* What happened to one message. */
+typedef enum {
+    JW_APPLIED = 0,
+    JW_DUPLICATE,     /* same identity, same content: counted, not applied */
+    JW_CONFLICT,      /* same identity (or line identity), other content: dead-lettered */
+    JW_DEADLETTERED,  /* failed a layer (jw_traject_deadletter) */
+} jw_outcome_t;
+
+typedef struct {
+    uint64_t messages;        /* every message offered */
+    uint64_t applied;
+    uint64_t duplicates;
+    uint64_t deadletters;     /* all layers, conflicts included */
+    uint64_t deadletters_by_layer[4]; /* index jw_layer_t: XML, XSD, RULE */
+    uint64_t events_emitted;  /* not counting retract events */
+    uint64_t events_retracted;
+} jw_traject_counts_t;
+
+void jw_traject_counts_add(jw_traject_counts_t *into, const jw_traject_counts_t *from);
+
+typedef struct jw_traject jw_traject_t;
+
+/* An engine with scratch buffers, for one writer thread. It borrows
+ * profile, which must outlive it. */
+int jw_traject_new(const jw_profile_t *profile, jw_traject_t **out);
+void jw_traject_free(jw_traject_t *t);
+
+/* Make sure the store is derived with this engine's profile: records the
+ * profile name in META on first use; returns JW_TRAJECT_EPROFILE when the
+ * store holds another profile's derivation. */
+int jw_traject_check_profile(jw_traject_t *t, jw_txn_t *txn);
+
+/* Apply one valid message (msg from jw_ijw_parse with a pseudonymiser).
+ * hash is the SHA-256 of the message bytes. *outcome says what happened. */
+int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
+                     const unsigned char hash[32], jw_outcome_t *outcome,
+                     jw_traject_counts_t *counts);
+
+/* Store a dead letter for a message that failed a layer. source names where
+ * it came from (file or archive entry; never message content); err holds no
+ * BSN (ijw.h). Dead letters are keyed by content hash: the same bytes twice
+ * count once as a dead letter and then as a duplicate. The message bytes
+ * themselves are not stored (they hold a BSN in clear). */
+int jw_traject_deadletter(jw_traject_t *t, jw_txn_t *txn, const char *source,
+                          const unsigned char hash[32], const jw_ijw_error_t *err,
+                          jw_outcome_t *outcome, jw_traject_counts_t *counts);
+
+/* Message identity "BerichtCode/Afzender/Identificatie" into buf (>= 32). */
+void jw_traject_msg_identity(const jw_ijw_msg_t *msg, char buf[32]);
+
+#endif

@@ -1,0 +1,85 @@
+/* traject_internal.h - fact records and derivation, shared inside
+ * pkg/traject. Records are stored as these structs (zero-filled before
+ * use so padding is deterministic); the store's schema version covers
+ * their layout. */
+#ifndef JW_TRAJECT_INTERNAL_H
+#define JW_TRAJECT_INTERNAL_H
+
+#include "traject/traject.h"
+#include "json/json.h"
+
+#define MSGID_LEN 32
+
+/* One allocation version (a JW301 ToegewezenProduct). */
+typedef struct {
+    char msg[MSGID_LEN];
+    char gemeente[9];
+    char aanbieder[9];
+    int64_t tn;
+    char categorie[3];
+    char code[6];
+    int32_t toewijzingsdatum;
+    int32_t toewijzingstijd;
+    int32_t ingang;
+    int32_t eind;          /* JW_DATE_NONE when open */
+    int32_t reden;         /* JW_NONE when absent */
+    char referentie[37];
+    uint8_t content[8];    /* hash of the version's fields: tie-break */
+} rec_alloc_t;
+
+/* One JW305 StartProduct or JW307 StopProduct. */
+typedef struct {
+    char msg[MSGID_LEN];
+    char gemeente[9];
+    char aanbieder[9];
+    int64_t tn;            /* JW_NONE when absent */
+    char categorie[3];
+    char code[6];
+    int32_t kind;          /* 305 or 307 */
+    int32_t begin;
+    int32_t eind;          /* 307 only */
+    int32_t reden;         /* 307 only */
+    int32_t status;        /* 1 add/replace, 3 delete */
+    int32_t dagtekening;
+} rec_delivery_t;
+
+/* One JW315 AangevraagdProduct. */
+typedef struct {
+    char msg[MSGID_LEN];
+    char gemeente[9];
+    char aanbieder[9];
+    char referentie[37];
+    char categorie[3];
+    char code[6];
+    int32_t ingang;
+    int32_t dagtekening;
+    int32_t verwijzer;
+} rec_request_t;
+
+/* One derived event before it gets an id and a seq. */
+typedef struct {
+    uint8_t id[8];
+    jw_date_t date;
+    size_t body_off, body_len;   /* into the derivation's text buffer */
+    char gemeente[9];
+} derived_t;
+
+typedef struct {
+    derived_t *ev;
+    size_t n, cap;
+    jw_json_t text;              /* all bodies, back to back */
+    jw_json_t one;               /* scratch for the body being built */
+} derivation_t;
+
+/* Derive every event of one youth from its facts (pure: same facts, same
+ * events). yid is the 32-hex pseudonym. Returns 0 or JW_TRAJECT_ENOMEM. */
+int traject_derive(const jw_profile_t *profile, const char *yid,
+                   const rec_alloc_t *allocs, size_t n_allocs,
+                   const rec_delivery_t *dels, size_t n_dels,
+                   const rec_request_t *reqs, size_t n_reqs,
+                   derivation_t *out);
+
+/* Hash a body into an 8-byte event id. */
+void traject_event_id(const char *body, size_t len, uint8_t id[8]);
+
+#endif
