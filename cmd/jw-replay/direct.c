@@ -11,8 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <sodium.h>
-
+#include "hash/hash.h"
 #include "ijw/ijw.h"
 #include "profile/profile.h"
 #include "pseudo/pseudo.h"
@@ -103,7 +102,10 @@ static int fill_batch(pipeline_t *p, batch_t *b)
         }
         size_t i = b->n;
         size_t read = len < JW_SOURCE_MAX_READ ? len : JW_SOURCE_MAX_READ;
-        crypto_hash_sha256(b->hash[i], (const unsigned char *)buf, read);
+        if (jw_hash_sha256(buf, read, b->hash[i])) {
+            snprintf(p->error, sizeof p->error, "%s: SHA-256 failed", name);
+            return -1;
+        }
         rc = jw_ijw_parse(p->parser, buf, len, name, &b->msgs[i], &b->errs[i]);
         if (rc != JW_IJW_OK && rc != JW_IJW_EINVALID) {
             snprintf(p->error, sizeof p->error, "%s: %s", name, jw_ijw_strerror(rc));

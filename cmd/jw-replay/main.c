@@ -31,6 +31,8 @@ static void usage(FILE *f)
           "                    or a path to a .profile file\n"
           "  --key-file F      pseudonymisation key (default DIR/pseudonym.key; created 0600)\n"
           "  --batch N         messages per write transaction (default 2000)\n"
+          "  --files-from F    read the paths, one per line, from F ('-' = stdin), in\n"
+          "                    that order (after any PATH arguments)\n"
           "  --quiet           no progress line and no summary\n"
           "  --help            this text\n",
           f);
@@ -45,8 +47,10 @@ int main(int argc, char **argv)
         {"direct", no_argument, NULL, 'd'},   {"state", required_argument, NULL, 's'},
         {"profile", required_argument, NULL, 'p'}, {"key-file", required_argument, NULL, 'k'},
         {"batch", required_argument, NULL, 'b'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},     {"files-from", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
     };
+    const char *files_from = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
@@ -56,16 +60,44 @@ int main(int argc, char **argv)
         case 'k': o.key_file = optarg; break;
         case 'b': o.batch = atoi(optarg); break;
         case 'q': o.quiet = 1; break;
+        case 'f': files_from = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (!o.direct || !o.state || optind >= argc || o.batch < 1) {
+    if (!o.direct || !o.state || (optind >= argc && !files_from) || o.batch < 1) {
         usage(stderr);
         return 2;
     }
-    o.paths = (const char *const *)argv + optind;
-    o.n_paths = (size_t)(argc - optind);
+    char **paths = NULL;
+    size_t n = 0, cap = 0;
+    for (int i = optind; i < argc; i++) {
+        if (n == cap && !(paths = realloc(paths, (cap = cap ? cap * 2 : 64) * sizeof *paths))) return 1;
+        paths[n++] = strdup(argv[i]);
+    }
+    if (files_from) {
+        FILE *f = strcmp(files_from, "-") == 0 ? stdin : fopen(files_from, "r");
+        char *line = NULL;
+        size_t lcap = 0;
+        ssize_t got;
+        if (!f) {
+            fprintf(stderr, "jw-replay: %s: %s\n", files_from, strerror(errno));
+            return 2;
+        }
+        while ((got = getline(&line, &lcap, f)) > 0) {
+            line[strcspn(line, "\r\n")] = '\0';
+            if (!line[0]) continue;
+            if (n == cap && !(paths = realloc(paths, (cap = cap ? cap * 2 : 64) * sizeof *paths))) return 1;
+            paths[n++] = strdup(line);
+        }
+        free(line);
+        if (f != stdin) fclose(f);
+    }
+    o.paths = (const char *const *)paths;
+    o.n_paths = n;
     o.progress = !o.quiet && isatty(STDERR_FILENO);
-    return replay_direct(&o);
+    int status = replay_direct(&o);
+    for (size_t i = 0; i < n; i++) free(paths[i]);
+    free(paths);
+    return status;
 }

@@ -7,6 +7,7 @@
 int jwctl_validate(int argc, char **argv);
 int jwctl_events(const char *state, int argc, char **argv);
 int jwctl_deadletters(const char *state, int argc, char **argv);
+int jwctl_store_stats(const char *state, int argc, char **argv);
 int jwctl_youth(const char *state, const char *key_file, int argc, char **argv);
 
 #endif

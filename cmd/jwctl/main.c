@@ -26,6 +26,7 @@ static void usage(FILE *f)
           "  youth BSN|-            one youth's episodes and live events, found through\n"
           "                         the pseudonym ('-' reads the BSN from stdin, so it\n"
           "                         stays out of the process list; needs --state)\n"
+          "  stats                  store size and entries per database (needs --state)\n"
           "  help                   this text\n"
           "\n"
           "options (before the command):\n"
@@ -52,13 +53,15 @@ int main(int argc, char **argv)
     int rest = argc - i - 1;
     char **rargv = argv + i + 1;
     if (strcmp(cmd, "validate") == 0) return jwctl_validate(rest, rargv);
-    if (strcmp(cmd, "events") == 0 || strcmp(cmd, "deadletters") == 0 || strcmp(cmd, "youth") == 0) {
+    if (strcmp(cmd, "events") == 0 || strcmp(cmd, "deadletters") == 0 || strcmp(cmd, "youth") == 0 ||
+        strcmp(cmd, "stats") == 0) {
         if (!state) {
             fprintf(stderr, "jwctl: %s needs --state DIR\n", cmd);
             return 2;
         }
         if (strcmp(cmd, "events") == 0) return jwctl_events(state, rest, rargv);
         if (strcmp(cmd, "deadletters") == 0) return jwctl_deadletters(state, rest, rargv);
+        if (strcmp(cmd, "stats") == 0) return jwctl_store_stats(state, rest, rargv);
         return jwctl_youth(state, key_file, rest, rargv);
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -306,3 +306,37 @@ out:
     jw_pseudo_free(pseudo);
     return status;
 }
+
+static int read_last_seq(jw_txn_t *txn, void *ctx)
+{
+    return jw_store_last_seq(txn, ctx);
+}
+
+int jwctl_store_stats(const char *state, int argc, char **argv)
+{
+    (void)argv;
+    jw_store_t *store = NULL;
+    jw_store_stat_t st;
+    uint64_t last = 0;
+    int status = 2;
+    if (argc != 0) {
+        fprintf(stderr, "usage: jwctl --state DIR stats\n");
+        return 2;
+    }
+    if (open_store(state, &store)) goto out;
+    if (jw_store_stat(store, &st) || jw_store_read(store, read_last_seq, &last)) {
+        fprintf(stderr, "jwctl: cannot read store statistics\n");
+        goto out;
+    }
+    printf("last_seq %llu\n", (unsigned long long)last);
+    for (int db = 0; db < JW_DB_COUNT; db++)
+        printf("db %-12s entries %llu bytes %llu\n", jw_store_db_name((jw_db_t)db),
+               (unsigned long long)st.entries[db], (unsigned long long)st.bytes[db]);
+    printf("used_bytes %llu\n", (unsigned long long)st.used_size);
+    printf("map_bytes %llu\n", (unsigned long long)st.map_size);
+    printf("file_bytes %llu\n", (unsigned long long)st.file_size);
+    status = 0;
+out:
+    jw_store_close(store);
+    return status;
+}

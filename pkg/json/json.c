@@ -59,25 +59,26 @@ static void put(jw_json_t *j, const char *s)
 void jw_json_string_value(jw_json_t *j, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s, *run = p;
     put(j, "\"");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char esc[7];
+    for (; *p; p++) {
+        if (*p >= 0x20 && *p != '"' && *p != '\\') continue;
+        /* Copy the run of plain characters in one go, then the escape. */
+        jw_json_raw(j, (const char *)run, (size_t)(p - run));
+        run = p + 1;
         switch (*p) {
         case '"': put(j, "\\\""); break;
         case '\\': put(j, "\\\\"); break;
         case '\n': put(j, "\\n"); break;
         case '\r': put(j, "\\r"); break;
         case '\t': put(j, "\\t"); break;
-        default:
-            if (*p < 0x20) {
-                esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-                esc[4] = hex[*p >> 4]; esc[5] = hex[*p & 15]; esc[6] = '\0';
-                put(j, esc);
-            } else {
-                jw_json_raw(j, (const char *)p, 1);
-            }
+        default: {
+            char esc[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], '\0'};
+            put(j, esc);
+        }
         }
     }
+    jw_json_raw(j, (const char *)run, (size_t)(p - run));
     put(j, "\"");
 }
 

@@ -403,11 +403,9 @@ static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         copy_str(r.referentie, sizeof r.referentie, s->referentie_aanbieder);
         /* Content hash over the version's fields (not the message id). */
         {
-            unsigned char h[crypto_hash_sha256_BYTES];
             rec_alloc_t c = r;
             memset(c.msg, 0, sizeof c.msg);
-            crypto_hash_sha256(h, (const unsigned char *)&c, sizeof c);
-            memcpy(r.content, h, sizeof r.content);
+            crypto_generichash(r.content, sizeof r.content, (const unsigned char *)&c, sizeof c, NULL, 0);
         }
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_ALLOCATIONS, key, sizeof key, &r, sizeof r))) return rc;

@@ -1,0 +1,222 @@
+/* manifest.c - manifest.json (see manifest.h). */
+#include "manifest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "xmlout.h"
+
+static void jstr(jwg_buf_t *b, const char *s)
+{
+    jwg_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            jwg_buf_putc(b, '\\');
+            jwg_buf_putc(b, (char)c);
+        } else if (c < 0x20) {
+            jwg_buf_printf(b, "\\u%04x", c);
+        } else {
+            jwg_buf_putc(b, (char)c);
+        }
+    }
+    jwg_buf_putc(b, '"');
+}
+
+/* "key": value pairs inside one object; first controls the comma. */
+static void key(jwg_buf_t *b, int indent, int *first, const char *k)
+{
+    jwg_buf_puts(b, *first ? "\n" : ",\n");
+    *first = 0;
+    for (int i = 0; i < indent; i++) jwg_buf_puts(b, "  ");
+    jstr(b, k);
+    jwg_buf_puts(b, ": ");
+}
+
+static void kv_long(jwg_buf_t *b, int indent, int *first, const char *k, long v)
+{
+    key(b, indent, first, k);
+    jwg_buf_printf(b, "%ld", v);
+}
+
+static void kv_str(jwg_buf_t *b, int indent, int *first, const char *k, const char *v)
+{
+    key(b, indent, first, k);
+    jstr(b, v);
+}
+
+static void kv_share(jwg_buf_t *b, int indent, int *first, const char *k, double v)
+{
+    key(b, indent, first, k);
+    jwg_buf_printf(b, "%.6g", v);
+}
+
+static void close_obj(jwg_buf_t *b, int indent)
+{
+    jwg_buf_puts(b, "\n");
+    for (int i = 0; i < indent; i++) jwg_buf_puts(b, "  ");
+    jwg_buf_puts(b, "}");
+}
+
+void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg_manifest_opts_t *o, jwg_buf_t *b)
+{
+    char d1[11], d2[11], name[96], name2[96];
+    int f = 1;
+    jw_date_format(w->start, d1);
+    jw_date_format(w->end, d2);
+    jwg_buf_puts(b, "{");
+    kv_str(b, 1, &f, "generator", "jw-gen");
+    key(b, 1, &f, "seed");
+    jwg_buf_printf(b, "%llu", (unsigned long long)w->seed);
+    kv_long(b, 1, &f, "youths", w->youths);
+    kv_long(b, 1, &f, "years", w->years);
+    kv_str(b, 1, &f, "start", d1);
+    kv_str(b, 1, &f, "end", d2);
+    kv_share(b, 1, &f, "invalid_share", o->invalid_share);
+    kv_share(b, 1, &f, "duplicate_share", o->duplicate_share);
+    kv_share(b, 1, &f, "late_share", o->late_share);
+    kv_long(b, 1, &f, "files", (long)s->n);
+
+    int g = 1;
+    key(b, 1, &f, "totals");
+    jwg_buf_puts(b, "{");
+    kv_long(b, 2, &g, "files", (long)s->n);
+    kv_long(b, 2, &g, "valid", s->valid);
+    kv_long(b, 2, &g, "duplicates", s->duplicates);
+    kv_long(b, 2, &g, "late", s->late);
+    kv_long(b, 2, &g, "invalid", s->invalid);
+    close_obj(b, 1);
+
+    static const char *const tn[JWG_NTYPES] = {"JW301", "JW305", "JW307", "JW315", "JW323"};
+    g = 1;
+    key(b, 1, &f, "messages");
+    jwg_buf_puts(b, "{");
+    for (int t = 0; t < JWG_NTYPES; t++) kv_long(b, 2, &g, tn[t], s->per_type_valid[t]);
+    close_obj(b, 1);
+    g = 1;
+    key(b, 1, &f, "files_per_type");
+    jwg_buf_puts(b, "{");
+    for (int t = 0; t < JWG_NTYPES; t++) kv_long(b, 2, &g, tn[t], s->per_type_files[t]);
+    close_obj(b, 1);
+    g = 1;
+    key(b, 1, &f, "releases");
+    jwg_buf_puts(b, "{");
+    kv_long(b, 2, &g, "3.0", s->per_release[0]);
+    kv_long(b, 2, &g, "3.1", s->per_release[1]);
+    kv_long(b, 2, &g, "3.2", s->per_release[2]);
+    close_obj(b, 1);
+
+    long layer_xml = s->invalid_by_mut[JWG_MUT_XML_TRUNCATED];
+    long layer_xsd = s->invalid_by_mut[JWG_MUT_XSD_MISSING] + s->invalid_by_mut[JWG_MUT_XSD_BADDATE] +
+                     s->invalid_by_mut[JWG_MUT_XSD_MISSPELLED];
+    long layer_rule = s->invalid_by_mut[JWG_MUT_CS002] + s->invalid_by_mut[JWG_MUT_CS003] +
+                      s->invalid_by_mut[JWG_MUT_TR358];
+    g = 1;
+    key(b, 1, &f, "invalid_layers");
+    jwg_buf_puts(b, "{");
+    kv_long(b, 2, &g, "XML", layer_xml);
+    kv_long(b, 2, &g, "XSD", layer_xsd);
+    kv_long(b, 2, &g, "RULE", layer_rule);
+    close_obj(b, 1);
+    g = 1;
+    key(b, 1, &f, "invalid_rules");
+    jwg_buf_puts(b, "{");
+    kv_long(b, 2, &g, "XML", layer_xml);
+    kv_long(b, 2, &g, "XSD", layer_xsd);
+    kv_long(b, 2, &g, "CS002", s->invalid_by_mut[JWG_MUT_CS002]);
+    kv_long(b, 2, &g, "CS003", s->invalid_by_mut[JWG_MUT_CS003]);
+    kv_long(b, 2, &g, "TR358", s->invalid_by_mut[JWG_MUT_TR358]);
+    close_obj(b, 1);
+
+    long requests = 0, lines = 0;
+    for (size_t i = 0; i < w->msg.n; i++)
+        if (w->msg.v[i].emitted && w->msg.v[i].kind == JWG_315) requests++;
+    for (size_t i = 0; i < w->decl.n; i++)
+        if (w->msg.v[w->decl.v[i].msg].emitted) lines += w->decl.v[i].n;
+    g = 1;
+    key(b, 1, &f, "model");
+    jwg_buf_puts(b, "{");
+    kv_long(b, 2, &g, "youths", w->youths_emitted);
+    kv_long(b, 2, &g, "trajectories", w->trajectories);
+    kv_long(b, 2, &g, "allocations", w->allocations);
+    kv_long(b, 2, &g, "voided_allocations", w->voided);
+    kv_long(b, 2, &g, "voided_corrected", w->voided_corrected);
+    kv_long(b, 2, &g, "provider_switches", w->switches);
+    kv_long(b, 2, &g, "extensions", w->extensions);
+    kv_long(b, 2, &g, "open_ended", w->open_ended);
+    kv_long(b, 2, &g, "aspecifiek", w->aspecifiek);
+    kv_long(b, 2, &g, "requests", requests);
+    kv_long(b, 2, &g, "allocations_from_request", w->with_vot);
+    kv_long(b, 2, &g, "declarations", s->per_type_valid[JWG_323]);
+    kv_long(b, 2, &g, "declaration_lines", lines);
+    kv_long(b, 2, &g, "credits", w->credits);
+    kv_long(b, 2, &g, "corrected_debits", w->corrected_debits);
+    close_obj(b, 1);
+
+    g = 1;
+    key(b, 1, &f, "lifecycles");
+    jwg_buf_puts(b, "{");
+    for (int i = 0; i < JWG_NOUT; i++) kv_long(b, 2, &g, jwg_outcome_name(i), w->outcomes[i]);
+    close_obj(b, 1);
+    g = 1;
+    key(b, 1, &f, "trajectory_relations");
+    jwg_buf_puts(b, "{");
+    for (int i = 0; i < JWG_NREL; i++) kv_long(b, 2, &g, jwg_relation_name(i), w->relations[i]);
+    close_obj(b, 1);
+
+    key(b, 1, &f, "invalid");
+    jwg_buf_puts(b, "[");
+    int first = 1;
+    for (size_t i = 0; i < s->n; i++) {
+        const jwg_entry_t *e = &s->v[i];
+        if (e->what != JWG_ENTRY_INVALID) continue;
+        jwg_entry_name(w, s, e, name, sizeof name);
+        jwg_entry_name(w, s, &s->v[e->original], name2, sizeof name2);
+        jwg_buf_puts(b, first ? "\n    {" : ",\n    {");
+        first = 0;
+        jwg_buf_puts(b, "\"file\": ");
+        jstr(b, name);
+        jwg_buf_puts(b, ", \"layer\": ");
+        jstr(b, jwg_mut_layer(e->mut));
+        jwg_buf_puts(b, ", \"rule\": ");
+        jstr(b, jwg_mut_rule(e->mut));
+        jwg_buf_puts(b, ", \"detail\": ");
+        jstr(b, jwg_mut_detail(e->mut));
+        jwg_buf_puts(b, ", \"valid_file\": ");
+        jstr(b, name2);
+        jwg_buf_puts(b, "}");
+    }
+    jwg_buf_puts(b, first ? "]" : "\n  ]");
+
+    key(b, 1, &f, "duplicates");
+    jwg_buf_puts(b, "[");
+    first = 1;
+    for (size_t i = 0; i < s->n; i++) {
+        const jwg_entry_t *e = &s->v[i];
+        if (e->what != JWG_ENTRY_DUPLICATE) continue;
+        jwg_entry_name(w, s, e, name, sizeof name);
+        jwg_entry_name(w, s, &s->v[e->original], name2, sizeof name2);
+        jwg_buf_puts(b, first ? "\n    {" : ",\n    {");
+        first = 0;
+        jwg_buf_puts(b, "\"file\": ");
+        jstr(b, name);
+        jwg_buf_puts(b, ", \"original\": ");
+        jstr(b, name2);
+        jwg_buf_puts(b, "}");
+    }
+    jwg_buf_puts(b, first ? "]" : "\n  ]");
+
+    key(b, 1, &f, "late");
+    jwg_buf_puts(b, "[");
+    first = 1;
+    for (size_t i = 0; i < s->n; i++) {
+        const jwg_entry_t *e = &s->v[i];
+        if (e->what != JWG_ENTRY_VALID || !e->late) continue;
+        jwg_entry_name(w, s, e, name, sizeof name);
+        jwg_buf_puts(b, first ? "\n    " : ",\n    ");
+        first = 0;
+        jstr(b, name);
+    }
+    jwg_buf_puts(b, first ? "]" : "\n  ]");
+    jwg_buf_puts(b, "\n}\n");
+}

@@ -1,0 +1,595 @@
+/* xmlout.c - iJw 3.x XML for the generated messages (see xmlout.h). */
+#include "xmlout.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "region.h"
+
+#define EOL "\r\n"
+
+const char *jwg_mut_layer(int mut)
+{
+    switch (mut) {
+    case JWG_MUT_XML_TRUNCATED: return "XML";
+    case JWG_MUT_XSD_MISSING:
+    case JWG_MUT_XSD_BADDATE:
+    case JWG_MUT_XSD_MISSPELLED: return "XSD";
+    case JWG_MUT_CS002:
+    case JWG_MUT_CS003:
+    case JWG_MUT_TR358: return "RULE";
+    default: return "NONE";
+    }
+}
+
+const char *jwg_mut_rule(int mut)
+{
+    switch (mut) {
+    case JWG_MUT_XML_TRUNCATED: return "XML";
+    case JWG_MUT_XSD_MISSING:
+    case JWG_MUT_XSD_BADDATE:
+    case JWG_MUT_XSD_MISSPELLED: return "XSD";
+    case JWG_MUT_CS002: return "CS002";
+    case JWG_MUT_CS003: return "CS003";
+    case JWG_MUT_TR358: return "TR358";
+    default: return "";
+    }
+}
+
+const char *jwg_mut_detail(int mut)
+{
+    switch (mut) {
+    case JWG_MUT_XML_TRUNCATED: return "truncated";
+    case JWG_MUT_XSD_MISSING: return "required element removed";
+    case JWG_MUT_XSD_BADDATE: return "impossible date";
+    case JWG_MUT_XSD_MISSPELLED: return "misspelled element";
+    case JWG_MUT_CS002: return "BSN fails the 11-proef";
+    case JWG_MUT_CS003: return "Einddatum before Ingangsdatum";
+    case JWG_MUT_TR358: return "TotaalIngediendBedrag off by 100 cents";
+    default: return "";
+    }
+}
+
+void jwg_ident_format(int kind, uint32_t counter, char out[13])
+{
+    static const char *const pre[JWG_NTYPES] = {"TW", "ST", "SP", "VT", "DC"};
+    snprintf(out, 13, "%s%08u", pre[kind], (unsigned)(counter % 100000000u));
+}
+
+const char *jwg_msg_sender_code(const jwg_msg_t *m)
+{
+    return m->kind == JWG_301 ? jwg_gemeenten[m->sender].code : jwg_providers[m->sender].agb;
+}
+
+static const char *msg_receiver_code(const jwg_msg_t *m)
+{
+    return m->kind == JWG_301 ? jwg_providers[m->receiver].agb : jwg_gemeenten[m->receiver].code;
+}
+
+/* ---- element writers ------------------------------------------------- */
+
+/* A two-digit code ("04", "13"). */
+static void code2(int v, char out[3])
+{
+    v = ((v % 100) + 100) % 100;
+    out[0] = (char)('0' + v / 10);
+    out[1] = (char)('0' + v % 10);
+    out[2] = '\0';
+}
+
+
+typedef struct {
+    jwg_buf_t *b;
+    char pfx[8]; /* "jw301" */
+} xw_t;
+
+static void indent(jwg_buf_t *b, int depth)
+{
+    static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t";
+    jwg_buf_put(b, tabs, (size_t)(depth < 12 ? depth : 12));
+}
+
+static void put_escaped(jwg_buf_t *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep = NULL;
+        if (*s == '&') rep = "&amp;";
+        else if (*s == '<') rep = "&lt;";
+        else if (*s == '>') rep = "&gt;";
+        if (!rep) continue;
+        jwg_buf_put(b, run, (size_t)(s - run));
+        jwg_buf_puts(b, rep);
+        run = s + 1;
+    }
+    jwg_buf_put(b, run, (size_t)(s - run));
+}
+
+static void tag(jwg_buf_t *b, const char *ns, const char *name, int closing)
+{
+    jwg_buf_puts(b, closing ? "</" : "<");
+    jwg_buf_puts(b, ns);
+    jwg_buf_putc(b, ':');
+    jwg_buf_puts(b, name);
+    jwg_buf_putc(b, '>');
+}
+
+/* <ns:name>text</ns:name> on its own line; ns NULL = message prefix. */
+static void el(xw_t *x, int depth, const char *ns, const char *name, const char *text)
+{
+    if (!ns) ns = x->pfx;
+    indent(x->b, depth);
+    tag(x->b, ns, name, 0);
+    put_escaped(x->b, text);
+    tag(x->b, ns, name, 1);
+    jwg_buf_puts(x->b, EOL);
+}
+
+static void el_u(xw_t *x, int depth, const char *ns, const char *name, uint64_t v)
+{
+    char t[24];
+    snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+    el(x, depth, ns, name, t);
+}
+
+static void el_date(xw_t *x, int depth, const char *ns, const char *name, jw_date_t d)
+{
+    char t[11];
+    jw_date_format(d, t);
+    el(x, depth, ns, name, t);
+}
+
+static void el_open(xw_t *x, int depth, const char *ns, const char *name)
+{
+    indent(x->b, depth);
+    tag(x->b, ns ? ns : x->pfx, name, 0);
+    jwg_buf_puts(x->b, EOL);
+}
+
+static void el_close(xw_t *x, int depth, const char *ns, const char *name)
+{
+    indent(x->b, depth);
+    tag(x->b, ns ? ns : x->pfx, name, 1);
+    jwg_buf_puts(x->b, EOL);
+}
+
+/* ---- shared parts ------------------------------------------------------ */
+
+static void header(xw_t *x, const jwg_msg_t *m, uint32_t ident)
+{
+    int rel = jwg_release(m->dag);
+    int num = jwg_type_number(m->kind);
+    jwg_buf_printf(x->b,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" EOL
+                   "<%s:Bericht xmlns:ijw=\"http://www.istandaarden.nl/ijw/3_%d/basisschema/schema\" "
+                   "xmlns:%s=\"http://www.istandaarden.nl/ijw/3_%d/jw%03d/schema\">" EOL,
+                   x->pfx, rel, x->pfx, rel, num);
+    el_open(x, 1, NULL, "Header");
+    el_u(x, 2, NULL, "BerichtCode", (uint64_t)jwg_type_code(m->kind));
+    el(x, 2, NULL, "BerichtVersie", "3");
+    el_u(x, 2, NULL, "BerichtSubversie", (uint64_t)rel);
+    el(x, 2, NULL, "Afzender", jwg_msg_sender_code(m));
+    el(x, 2, NULL, "Ontvanger", msg_receiver_code(m));
+    el_open(x, 2, NULL, "BerichtIdentificatie");
+    char id[13];
+    jwg_ident_format(m->kind, ident, id);
+    el(x, 3, "ijw", "Identificatie", id);
+    el_date(x, 3, "ijw", "Dagtekening", m->dag);
+    el_close(x, 2, NULL, "BerichtIdentificatie");
+    el_open(x, 2, NULL, "XsdVersie");
+    el(x, 3, "ijw", "BasisschemaXsdVersie", "1.0.0");
+    el(x, 3, "ijw", "BerichtXsdVersie", "1.0.0");
+    el_close(x, 2, NULL, "XsdVersie");
+    el_close(x, 1, NULL, "Header");
+}
+
+static void footer(xw_t *x)
+{
+    jwg_buf_printf(x->b, "</%s:Bericht>" EOL, x->pfx);
+}
+
+/* A BSN that fails the 11-proef: the check digit moved by one changes the
+ * weighted sum by 1 or 9, never a multiple of 11. */
+static void bad_bsn(const char *bsn, char out[10])
+{
+    memcpy(out, bsn, 10);
+    out[8] = (char)('0' + (out[8] - '0' + 1) % 10);
+}
+
+static const char *first_name(const jwg_youth_t *y)
+{
+    return y->geslacht == 1 ? jwg_names_m[y->voornaam] : jwg_names_f[y->voornaam];
+}
+
+static void voorletter(const char *name, char out[2])
+{
+    out[0] = name[0];
+    out[1] = '\0';
+}
+
+static void geslachtsnaam(xw_t *x, int depth, const jwg_youth_t *y)
+{
+    const jwg_surname_t *s = &jwg_surnames[y->surname];
+    el_open(x, depth, "ijw", "Geslachtsnaam");
+    el(x, depth + 1, "ijw", "Achternaam", s->achternaam);
+    if (s->voorvoegsel) el(x, depth + 1, "ijw", "Voorvoegsel", s->voorvoegsel);
+    el_close(x, depth, "ijw", "Geslachtsnaam");
+}
+
+/* Bsn, Geboortedatum, Geslacht and Naam; full = CDT_VolledigeNaam (JW301). */
+static void client_head(xw_t *x, const jwg_youth_t *y, int mutate_bsn, int full)
+{
+    char bsn[10];
+    if (mutate_bsn) bad_bsn(y->bsn, bsn);
+    else memcpy(bsn, y->bsn, 10);
+    el(x, 2, NULL, "Bsn", bsn);
+    el_open(x, 2, NULL, "Geboortedatum");
+    el_date(x, 3, "ijw", "Datum", y->birth);
+    el_close(x, 2, NULL, "Geboortedatum");
+    el_u(x, 2, NULL, "Geslacht", y->geslacht);
+    el_open(x, 2, NULL, "Naam");
+    geslachtsnaam(x, 3, y);
+    const char *vn = first_name(y);
+    char vl[2];
+    voorletter(vn, vl);
+    el(x, 3, "ijw", "Voornamen", vn);
+    el(x, 3, "ijw", "Voorletters", vl);
+    if (full) el(x, 3, "ijw", "NaamGebruik", "1");
+    el_close(x, 2, NULL, "Naam");
+}
+
+static void adres(xw_t *x, int depth, const jwg_youth_t *y)
+{
+    const jwg_gemeente_t *g = &jwg_gemeenten[y->gemeente];
+    el_open(x, depth, NULL, "Adres");
+    el_open(x, depth + 1, "ijw", "Huis");
+    el_u(x, depth + 2, "ijw", "Huisnummer", (uint64_t)y->huisnummer);
+    el_close(x, depth + 1, "ijw", "Huis");
+    el(x, depth + 1, "ijw", "Postcode", y->postcode);
+    el(x, depth + 1, "ijw", "Straatnaam", jwg_streets[y->street]);
+    el(x, depth + 1, "ijw", "Plaatsnaam", g->plaats);
+    el(x, depth + 1, "ijw", "LandCode", "NL");
+    el_close(x, depth, NULL, "Adres");
+}
+
+static void product(xw_t *x, int depth, const char *name, const jwg_alloc_t *a)
+{
+    const jwg_product_t *p = &jwg_products[a->product];
+    el_open(x, depth, NULL, name);
+    el(x, depth + 1, "ijw", "Categorie", p->cat);
+    if (!a->aspecifiek) el(x, depth + 1, "ijw", "Code", p->code);
+    el_close(x, depth, NULL, name);
+}
+
+static void omvang(xw_t *x, int depth, const jwg_alloc_t *a)
+{
+    const jwg_product_t *p = &jwg_products[a->product];
+    char eh[3];
+    code2(p->eenheid, eh);
+    el_open(x, depth, NULL, "Omvang");
+    el_u(x, depth + 1, "ijw", "Volume", (uint64_t)a->volume);
+    el(x, depth + 1, "ijw", "Eenheid", eh);
+    el_u(x, depth + 1, "ijw", "Frequentie", (uint64_t)p->freq);
+    el_close(x, depth, NULL, "Omvang");
+}
+
+static void vot_ref(const jwg_vot_t *v, char out[24])
+{
+    snprintf(out, 24, "VOT%09u", (unsigned)v->ref);
+}
+
+static void time_text(int32_t t, char out[9])
+{
+    int h = (int)(t / 3600) % 24, m = (int)(t / 60) % 60, sec = (int)t % 60;
+    out[0] = (char)('0' + h / 10);
+    out[1] = (char)('0' + h % 10);
+    out[2] = ':';
+    out[3] = (char)('0' + m / 10);
+    out[4] = (char)('0' + m % 10);
+    out[5] = ':';
+    out[6] = (char)('0' + sec / 10);
+    out[7] = (char)('0' + sec % 10);
+    out[8] = '\0';
+}
+
+
+/* ---- messages ------------------------------------------------------------ */
+
+static void render_301(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
+{
+    const jwg_version_t *v = &w->ver.v[m->ref];
+    const jwg_alloc_t *a = &w->alloc.v[v->alloc];
+    const jwg_youth_t *y = &w->youth.v[a->youth];
+    const jwg_product_t *p = &jwg_products[a->product];
+    int minor = jw_date_add_months(y->birth, 12 * 18) > m->dag;
+
+    el_open(x, 1, NULL, "Client");
+    client_head(x, y, mut == JWG_MUT_CS002, 1);
+    if (!strcmp(p->code, "48A01")) el(x, 2, NULL, "JuridischeStatus", "04");
+    if (!strcmp(p->code, "48A02")) el(x, 2, NULL, "WettelijkeVertegenwoordiging", "06");
+    if (minor && strcmp(p->code, "48A02") != 0) {
+        /* the gezagsdrager (OP002): a parent at the same address */
+        const jwg_surname_t *s = &jwg_surnames[y->surname];
+        const char *on = y->ouder_geslacht == 1 ? jwg_names_m[y->ouder_voornaam] : jwg_names_f[y->ouder_voornaam];
+        char vl[2];
+        voorletter(on, vl);
+        el_open(x, 2, NULL, "Relaties");
+        el_open(x, 3, NULL, "Relatie");
+        el(x, 4, NULL, "Nummer", "1");
+        el(x, 4, NULL, "Volgorde", "1");
+        el(x, 4, NULL, "Soort", "10");
+        el_u(x, 4, NULL, "Geslacht", y->ouder_geslacht);
+        el_open(x, 4, NULL, "Naam");
+        el_open(x, 5, "ijw", "Geslachtsnaam");
+        el(x, 6, "ijw", "Achternaam", s->achternaam);
+        if (s->voorvoegsel) el(x, 6, "ijw", "Voorvoegsel", s->voorvoegsel);
+        el_close(x, 5, "ijw", "Geslachtsnaam");
+        el(x, 5, "ijw", "Voornamen", on);
+        el(x, 5, "ijw", "Voorletters", vl);
+        el(x, 5, "ijw", "NaamGebruik", "1");
+        el_close(x, 4, NULL, "Naam");
+        el_open(x, 4, NULL, "Contact");
+        el(x, 5, NULL, "Soort", "01");
+        adres(x, 5, y);
+        el_open(x, 5, NULL, "Telefoon");
+        el_open(x, 6, "ijw", "Telefoon01");
+        el(x, 7, "ijw", "Telefoonnummer", y->telefoon);
+        el(x, 7, "ijw", "Landnummer", "0031");
+        el_close(x, 6, "ijw", "Telefoon01");
+        el_close(x, 5, NULL, "Telefoon");
+        el_close(x, 4, NULL, "Contact");
+        el_close(x, 3, NULL, "Relatie");
+        el_close(x, 2, NULL, "Relaties");
+    }
+    el_open(x, 2, NULL, "Contactgegevens");
+    el_open(x, 3, NULL, "Contact");
+    el(x, 4, NULL, "Soort", "01");
+    adres(x, 4, y);
+    el_close(x, 3, NULL, "Contact");
+    el_close(x, 2, NULL, "Contactgegevens");
+
+    el_open(x, 2, NULL, "ToegewezenProducten");
+    el_open(x, 3, NULL, "ToegewezenProduct");
+    el_u(x, 4, NULL, "ToewijzingNummer", a->nummer);
+    if (v->with_ref && a->vot >= 0) {
+        char ref[24];
+        vot_ref(&w->vot.v[a->vot], ref);
+        el(x, 4, NULL, "ReferentieAanbieder", ref);
+    }
+    product(x, 4, "Product", a);
+    el_date(x, 4, NULL, "Toewijzingsdatum", v->tdate);
+    char t[9];
+    time_text(v->ttime, t);
+    el(x, 4, NULL, "Toewijzingstijd", t);
+    el_date(x, 4, NULL, "Ingangsdatum", a->ingang);
+    if (v->eind != JW_DATE_NONE) {
+        jw_date_t e = v->eind;
+        if (mut == JWG_MUT_CS003) e = a->ingang - 1 - (jw_date_t)(a->nummer % 30);
+        el_date(x, 4, NULL, "Einddatum", e);
+    }
+    if (v->reden) {
+        char rw[3];
+        code2(v->reden, rw);
+        el(x, 4, NULL, "RedenWijziging", rw);
+    }
+    if (a->aspecifiek) el_u(x, 4, NULL, "Budget", (uint64_t)v->budget);
+    else omvang(x, 4, a);
+    el_close(x, 3, NULL, "ToegewezenProduct");
+    el_close(x, 2, NULL, "ToegewezenProducten");
+    el_close(x, 1, NULL, "Client");
+}
+
+static void render_315(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
+{
+    const jwg_vot_t *v = &w->vot.v[m->ref];
+    const jwg_alloc_t *a = &w->alloc.v[v->alloc];
+    const jwg_youth_t *y = &w->youth.v[a->youth];
+    el_open(x, 1, NULL, "Client");
+    client_head(x, y, mut == JWG_MUT_CS002, 0);
+    el_open(x, 2, NULL, "AangevraagdeProducten");
+    el_open(x, 3, NULL, "AangevraagdProduct");
+    char ref[24];
+    vot_ref(v, ref);
+    el(x, 4, NULL, "ReferentieAanbieder", ref);
+    product(x, 4, "Product", a);
+    el_date(x, 4, NULL, "ToewijzingIngangsdatum", v->ingang);
+    if (v->eind != JW_DATE_NONE) el_date(x, 4, NULL, "ToewijzingEinddatum", v->eind);
+    if (a->aspecifiek) el_u(x, 4, NULL, "Budget", (uint64_t)v->budget);
+    else omvang(x, 4, a);
+    el_open(x, 4, NULL, "Verwijzer");
+    char vt[3];
+    code2(v->vtype, vt);
+    el(x, 5, "ijw", "Type", vt);
+    if (v->vkind == 2) {
+        static const char *const names[6] = {"", "", "Huisartsenpraktijk", "Jeugdarts GGD", "Gecertificeerde instelling",
+                                             "Kinderarts"};
+        el(x, 5, "ijw", "Naam", names[v->vtype]);
+    }
+    if (v->vkind == 1) el(x, 5, "ijw", "ZorgverlenerCode", v->vagb);
+    el_close(x, 4, NULL, "Verwijzer");
+    el_close(x, 3, NULL, "AangevraagdProduct");
+    el_close(x, 2, NULL, "AangevraagdeProducten");
+    el_close(x, 1, NULL, "Client");
+}
+
+static void render_305_307(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
+{
+    int stop = m->kind == JWG_307;
+    const jwg_stop_t *sp = stop ? &w->stop_rec.v[m->ref] : NULL;
+    const jwg_start_t *st = stop ? NULL : &w->start_rec.v[m->ref];
+    const jwg_alloc_t *a = &w->alloc.v[stop ? sp->alloc : st->alloc];
+    const jwg_youth_t *y = &w->youth.v[a->youth];
+    el_open(x, 1, NULL, "Client");
+    client_head(x, y, mut == JWG_MUT_CS002, 0);
+    el_open(x, 2, NULL, stop ? "StopProducten" : "StartProducten");
+    el_open(x, 3, NULL, stop ? "StopProduct" : "StartProduct");
+    el_u(x, 4, NULL, "ToewijzingNummer", a->nummer);
+    product(x, 4, "Product", a);
+    el_date(x, 4, NULL, "ToewijzingIngangsdatum", a->ingang);
+    el_date(x, 4, NULL, "Begindatum", stop ? sp->begin : st->begin);
+    if (stop) {
+        char rb[3];
+        code2(sp->reden, rb);
+        el(x, 4, NULL, "RedenBeeindiging", rb);
+        el_date(x, 4, NULL, "Einddatum", sp->eind);
+    }
+    el(x, 4, NULL, "StatusAanlevering", "1");
+    el_close(x, 3, NULL, stop ? "StopProduct" : "StartProduct");
+    el_close(x, 2, NULL, stop ? "StopProducten" : "StartProducten");
+    el_close(x, 1, NULL, "Client");
+}
+
+static void bedrag_dc(xw_t *x, int depth, const char *name, const char *amount_name, int64_t signed_amount)
+{
+    el_open(x, depth, NULL, name);
+    el_u(x, depth + 1, "ijw", amount_name, (uint64_t)(signed_amount < 0 ? -signed_amount : signed_amount));
+    el(x, depth + 1, "ijw", "DebetCredit", signed_amount < 0 ? "C" : "D");
+    el_close(x, depth, NULL, name);
+}
+
+static void render_323(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
+{
+    const jwg_decl_t *d = &w->decl.v[m->ref];
+    el_open(x, 1, NULL, "Declaratie");
+    char nr[13];
+    snprintf(nr, sizeof nr, "DN%08u", (unsigned)d->nummer);
+    el(x, 2, NULL, "DeclaratieNummer", nr);
+    el_open(x, 2, NULL, "DeclaratiePeriode");
+    el_date(x, 3, "ijw", "Begindatum", d->month);
+    el_date(x, 3, "ijw", "Einddatum", jw_date_month_last(d->month));
+    el_close(x, 2, NULL, "DeclaratiePeriode");
+    el_date(x, 2, NULL, "DeclaratieDagtekening", d->dag);
+    int64_t tot = d->totaal;
+    if (mut == JWG_MUT_TR358) tot += 100;
+    bedrag_dc(x, 2, "TotaalIngediendBedrag", "TotaalBedrag", tot);
+    el_open(x, 2, NULL, "Clienten");
+    int32_t cur = -1;
+    int first_client = 1;
+    for (int32_t k = 0; k < d->n; k++) {
+        const jwg_line_t *l = &w->line.v[w->decl_lines.v[d->first + k]];
+        if (l->youth != cur) {
+            if (cur >= 0) {
+                el_close(x, 4, NULL, "Prestaties");
+                el_close(x, 3, NULL, "Client");
+            }
+            cur = l->youth;
+            const jwg_youth_t *y = &w->youth.v[cur];
+            char bsn[10];
+            if (mut == JWG_MUT_CS002 && first_client) bad_bsn(y->bsn, bsn);
+            else memcpy(bsn, y->bsn, 10);
+            first_client = 0;
+            el_open(x, 3, NULL, "Client");
+            el(x, 4, NULL, "Bsn", bsn);
+            el_open(x, 4, NULL, "Prestaties");
+        }
+        const jwg_alloc_t *a = &w->alloc.v[l->alloc];
+        const jwg_product_t *p = &jwg_products[l->prod];
+        char ref[24];
+        el_open(x, 5, NULL, "Prestatie");
+        el_open(x, 6, NULL, "ProductReferentie");
+        snprintf(ref, sizeof ref, "RN%010u", (unsigned)l->refnr);
+        el(x, 7, "ijw", "ReferentieNummer", ref);
+        if (l->dc == 'C') {
+            snprintf(ref, sizeof ref, "RN%010u", (unsigned)w->line.v[l->vorig].refnr);
+            el(x, 7, "ijw", "VorigReferentieNummer", ref);
+        }
+        el_close(x, 6, NULL, "ProductReferentie");
+        el_u(x, 6, NULL, "ToewijzingNummer", a->nummer);
+        el(x, 6, NULL, "ProductCategorie", p->cat);
+        el(x, 6, NULL, "ProductCode", p->code);
+        el_open(x, 6, NULL, "ProductPeriode");
+        el_date(x, 7, "ijw", "Begindatum", l->pbegin);
+        el_date(x, 7, "ijw", "Einddatum", l->pend);
+        el_close(x, 6, NULL, "ProductPeriode");
+        el_u(x, 6, NULL, "GeleverdVolume", (uint64_t)l->vol);
+        char eh[3];
+        code2(p->eenheid, eh);
+        el(x, 6, NULL, "Eenheid", eh);
+        el_u(x, 6, NULL, "ProductTarief", (uint64_t)l->tarief);
+        bedrag_dc(x, 6, "IngediendBedrag", "Bedrag", l->dc == 'C' ? -l->bedrag : l->bedrag);
+        el_close(x, 5, NULL, "Prestatie");
+    }
+    if (cur >= 0) {
+        el_close(x, 4, NULL, "Prestaties");
+        el_close(x, 3, NULL, "Client");
+    }
+    el_close(x, 2, NULL, "Clienten");
+    el_close(x, 1, NULL, "Declaratie");
+}
+
+void jwg_render(const jwg_world_t *w, int32_t msg_index, uint32_t ident, int mut, jwg_buf_t *b)
+{
+    const jwg_msg_t *m = &w->msg.v[msg_index];
+    xw_t x = {b, ""};
+    snprintf(x.pfx, sizeof x.pfx, "jw%03d", jwg_type_number(m->kind));
+    header(&x, m, ident);
+    switch (m->kind) {
+    case JWG_301: render_301(&x, w, m, mut); break;
+    case JWG_315: render_315(&x, w, m, mut); break;
+    case JWG_305:
+    case JWG_307: render_305_307(&x, w, m, mut); break;
+    case JWG_323: render_323(&x, w, m, mut); break;
+    default: break;
+    }
+    footer(&x);
+}
+
+/* ---- text-level breakage ------------------------------------------------ */
+
+/* Remove the whole line that holds needle. */
+static int remove_line(jwg_buf_t *b, const char *needle)
+{
+    char *hit = strstr(b->p, needle);
+    if (!hit) return -1;
+    char *s = hit;
+    while (s > b->p && s[-1] != '\n') s--;
+    char *e = strchr(hit, '\n');
+    e = e ? e + 1 : b->p + b->len;
+    memmove(s, e, (size_t)(b->p + b->len - e) + 1);
+    b->len -= (size_t)(e - s);
+    return 0;
+}
+
+int jwg_xml_break(jwg_buf_t *b, int kind, int mut, uint64_t salt)
+{
+    char pfx[8], open_tag[48], close_tag[48], to_open[48], to_close[48];
+    snprintf(pfx, sizeof pfx, "jw%03d", jwg_type_number(kind));
+    const char *elem = kind == JWG_323 ? "DeclaratieDagtekening" : "Geslacht";
+    switch (mut) {
+    case JWG_MUT_XML_TRUNCATED: {
+        /* Cut somewhere between 30 % and 70 % of the document, never inside
+         * a UTF-8 sequence (that would be an encoding error, not a
+         * truncation). */
+        size_t cut = b->len * (30 + salt % 41) / 100;
+        while (cut > 0 && ((unsigned char)b->p[cut] & 0xC0) == 0x80) cut--;
+        if (cut < 64) return -1;
+        b->len = cut;
+        b->p[cut] = '\0';
+        return 0;
+    }
+    case JWG_MUT_XSD_MISSING:
+        snprintf(open_tag, sizeof open_tag, "<%s:%s>", pfx, elem);
+        return remove_line(b, open_tag);
+    case JWG_MUT_XSD_BADDATE: {
+        /* 30 February of the year already there. */
+        const char *at = kind == JWG_323 ? "<jw323:DeclaratieDagtekening>" : "<ijw:Datum>";
+        char *hit = strstr(b->p, at);
+        if (!hit) return -1;
+        hit += strlen(at);
+        memcpy(hit + 4, "-02-30", 6);
+        return 0;
+    }
+    case JWG_MUT_XSD_MISSPELLED: {
+        const char *from = kind == JWG_323 ? "ProductCategorie" : "Geslacht";
+        const char *to = kind == JWG_323 ? "ProductCategory" : "Geslagt";
+        snprintf(open_tag, sizeof open_tag, "<%s:%s>", pfx, from);
+        snprintf(close_tag, sizeof close_tag, "</%s:%s>", pfx, from);
+        snprintf(to_open, sizeof to_open, "<%s:%s>", pfx, to);
+        snprintf(to_close, sizeof to_close, "</%s:%s>", pfx, to);
+        long at = jwg_buf_replace(b, 0, open_tag, to_open);
+        if (at < 0) return -1;
+        return jwg_buf_replace(b, (size_t)at, close_tag, to_close) < 0 ? -1 : 0;
+    }
+    default: return -1;
+    }
+}
