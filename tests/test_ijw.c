@@ -365,7 +365,7 @@ Test(ijw, oversize_refused_before_parsing)
     cr_assert_eq(parse_buf(doc, len, &err), JW_IJW_EINVALID);
     cr_assert_eq(err.layer, JW_LAYER_XML);
     cr_assert_str_eq(err.rule, "OP179");
-    /* The cap itself is 25 MiB: one byte more is refused. */
+    /* The cap itself is 25 000 000 bytes: one byte more is refused. */
     cr_assert_eq(parse_buf(doc, JW_IJW_MAX_BYTES + 1, &err), JW_IJW_EINVALID);
     cr_assert_str_eq(err.rule, "OP179");
     free(doc);
@@ -380,7 +380,10 @@ Test(ijw, any_bytes_never_crash)
     char *buf = test_read_file("fixtures/valid/3_2/jw305.xml", &len);
     jw_ijw_error_t err;
     cr_assert_not_null(buf);
-    for (size_t cut = 0; cut < len; cut += 7) {
+    /* Cuts before the root's closing '>' (what follows it is white space). */
+    size_t end = len;
+    while (end > 0 && buf[end - 1] != '>') end--;
+    for (size_t cut = 0; cut < end; cut += 7) {
         int rc = parse_buf(buf, cut, &err);
         cr_assert_eq(rc, JW_IJW_EINVALID, "prefix %zu accepted", cut);
         cr_assert_neq(err.layer, JW_LAYER_NONE);

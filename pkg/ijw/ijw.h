@@ -37,8 +37,8 @@ enum {
 };
 const char *jw_ijw_strerror(int rc);
 
-/* Largest message accepted (OP179: 25 MB per file). */
-#define JW_IJW_MAX_BYTES (25u * 1024u * 1024u)
+/* Largest message accepted (OP179: 25 MB = 25 000 000 bytes per file). */
+#define JW_IJW_MAX_BYTES (25u * 1000u * 1000u)
 /* Deepest element nesting accepted (iJw messages are < 10 deep). */
 #define JW_IJW_MAX_DEPTH 24
 

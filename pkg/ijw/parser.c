@@ -676,7 +676,12 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
         *err = p->stop_err;
         rc = JW_IJW_EINVALID;
     } else if (p->have_xml || !p->ctxt->wellFormed) {
+        /* The schema plug does not forward structured errors in 2.9.14:
+         * the parser's own last error carries the message and line. */
+        xmlErrorPtr le = xmlCtxtGetLastError(p->ctxt);
         if (p->have_xml) *err = p->xml_err;
+        else if (le && le->message)
+            jw_ijw_error_set(err, JW_LAYER_XML, "XML", le->line, "%s", le->message);
         else jw_ijw_error_set(err, JW_LAYER_XML, "XML", 0, "not well-formed");
         rc = JW_IJW_EINVALID;
     } else if (p->have_xsd || msg->type == JW_MSG_UNKNOWN) {

@@ -23,7 +23,7 @@ enum {
     JW_SOURCE_ENOMEM = -301,
 };
 
-#define JW_SOURCE_MAX_READ (25u * 1024u * 1024u + 1u)
+#define JW_SOURCE_MAX_READ (25u * 1000u * 1000u + 1u)
 
 typedef struct jw_source jw_source_t;
 
