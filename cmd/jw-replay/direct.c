@@ -51,12 +51,6 @@ typedef struct {
     jw_traject_counts_t batch_counts;
 } pipeline_t;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int batch_init(batch_t *b, size_t cap)
 {
@@ -163,30 +157,7 @@ static int apply_batch(jw_txn_t *txn, void *ctx)
                                        &outcome, &p->batch_counts);
         if (rc) return rc;
     }
-    return 0;
-}
-
-static void print_progress(const jw_traject_counts_t *c, double t0)
-{
-    double dt = now() - t0;
-    fprintf(stderr, "\rjw-replay: %llu messages, %llu applied, %llu dead letters, %.0f messages/s   ",
-            (unsigned long long)c->messages, (unsigned long long)c->applied,
-            (unsigned long long)c->deadletters, dt > 0 ? (double)c->messages / dt : 0.0);
-}
-
-static void print_summary(const jw_traject_counts_t *c, double secs, size_t skipped)
-{
-    printf("jw-replay: %llu messages in %.2f s (%.0f messages/s)\n", (unsigned long long)c->messages,
-           secs, secs > 0 ? (double)c->messages / secs : 0.0);
-    printf("  applied       %llu\n", (unsigned long long)c->applied);
-    printf("  duplicates    %llu\n", (unsigned long long)c->duplicates);
-    printf("  dead letters  %llu (XML %llu, XSD %llu, RULE %llu)\n", (unsigned long long)c->deadletters,
-           (unsigned long long)c->deadletters_by_layer[JW_LAYER_XML],
-           (unsigned long long)c->deadletters_by_layer[JW_LAYER_XSD],
-           (unsigned long long)c->deadletters_by_layer[JW_LAYER_RULE]);
-    printf("  events        %llu emitted, %llu retracted\n", (unsigned long long)c->events_emitted,
-           (unsigned long long)c->events_retracted);
-    if (skipped) printf("  skipped       %zu files that are not .xml\n", skipped);
+    return jw_traject_counts_persist(txn, &p->batch_counts);
 }
 
 int replay_direct(const replay_opts_t *o)
@@ -237,7 +208,7 @@ int replay_direct(const replay_opts_t *o)
         goto out;
     }
 
-    double t0 = now(), last_progress = 0;
+    double t0 = replay_now(), last_progress = 0;
     if (pthread_create(&reader, NULL, reader_main, &p) != 0) goto out;
     reader_started = 1;
 
@@ -266,9 +237,9 @@ int replay_direct(const replay_opts_t *o)
         pthread_cond_broadcast(&p.cv);
         pthread_mutex_unlock(&p.mu);
 
-        if (o->progress && now() - last_progress > 0.5) {
-            print_progress(&total, t0);
-            last_progress = now();
+        if (o->progress && replay_now() - last_progress > 0.5) {
+            replay_progress(&total, t0);
+            last_progress = replay_now();
         }
         if (failed) {
             fprintf(stderr, "\njw-replay: %s\n", p.error);
@@ -281,7 +252,7 @@ int replay_direct(const replay_opts_t *o)
         goto out;
     }
     if (o->progress) fputc('\n', stderr);
-    if (!o->quiet) print_summary(&total, now() - t0, jw_source_skipped(p.src));
+    if (!o->quiet) replay_summary(&total, replay_now() - t0, jw_source_skipped(p.src));
     status = 0;
 out:
     if (reader_started) pthread_join(reader, NULL);

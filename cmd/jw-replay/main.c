@@ -21,11 +21,18 @@
 static void usage(FILE *f)
 {
     fputs("usage: jw-replay --direct --state DIR [options] PATH...\n"
+          "       jw-replay --to ENDPOINT [options] PATH...\n"
           "\n"
           "Replays iJw message archives (directories of .xml files, single .xml files,\n"
           ".tar, .tar.gz, .zip) in file order.\n"
           "\n"
-          "  --direct          apply in this process to the state store (required for now)\n"
+          "  --direct          apply in this process to the state store\n"
+          "  --to ENDPOINT     send through jwd's ingest endpoint (e.g. ipc://DIR/ingest.sock)\n"
+          "  --window N        --to: unacknowledged messages at most (default 200)\n"
+          "  --timeout MS      --to: resend unacknowledged messages after MS without a reply\n"
+          "                    (default 3000)\n"
+          "  --curve-server F  --to: jwd's CURVE public key file (for tcp with CURVE)\n"
+          "  --curve-client F  --to: this client's CURVE secret key file (mode 0600)\n"
           "  --state DIR       state store directory (created 0700 if missing)\n"
           "  --profile P       regional profile: zuid-limburg (default), twente, zhz, cbs,\n"
           "                    or a path to a .profile file\n"
@@ -43,12 +50,16 @@ int main(int argc, char **argv)
     replay_opts_t o = {0};
     o.profile = "zuid-limburg";
     o.batch = 2000;
+    o.window = 200;
+    o.timeout_ms = 3000;
     static const struct option longopts[] = {
         {"direct", no_argument, NULL, 'd'},   {"state", required_argument, NULL, 's'},
         {"profile", required_argument, NULL, 'p'}, {"key-file", required_argument, NULL, 'k'},
         {"batch", required_argument, NULL, 'b'}, {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},     {"files-from", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
+        {"to", required_argument, NULL, 't'}, {"window", required_argument, NULL, 'W'},
+        {"timeout", required_argument, NULL, 'T'}, {"curve-server", required_argument, NULL, 'C'},
+        {"curve-client", required_argument, NULL, 'K'}, {NULL, 0, NULL, 0},
     };
     const char *files_from = NULL;
     int c;
@@ -61,11 +72,17 @@ int main(int argc, char **argv)
         case 'b': o.batch = atoi(optarg); break;
         case 'q': o.quiet = 1; break;
         case 'f': files_from = optarg; break;
+        case 't': o.to = optarg; break;
+        case 'W': o.window = atoi(optarg); break;
+        case 'T': o.timeout_ms = atoi(optarg); break;
+        case 'C': o.curve_server = optarg; break;
+        case 'K': o.curve_client = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (!o.direct || !o.state || (optind >= argc && !files_from) || o.batch < 1) {
+    if ((o.direct == !!o.to) || (o.direct && !o.state) || (optind >= argc && !files_from) ||
+        o.batch < 1 || o.window < 1 || o.window > 500 || o.timeout_ms < 10) {
         usage(stderr);
         return 2;
     }
@@ -96,7 +113,7 @@ int main(int argc, char **argv)
     o.paths = (const char *const *)paths;
     o.n_paths = n;
     o.progress = !o.quiet && isatty(STDERR_FILENO);
-    int status = replay_direct(&o);
+    int status = o.direct ? replay_direct(&o) : replay_to(&o);
     for (size_t i = 0; i < n; i++) free(paths[i]);
     free(paths);
     return status;

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "traject/traject.h"
+
 typedef struct {
     int direct;
     const char *state;
@@ -14,7 +16,17 @@ typedef struct {
     int progress;
     const char *const *paths;
     size_t n_paths;
+    const char *to;            /* --to ENDPOINT */
+    int window;                /* unacknowledged messages at most */
+    int timeout_ms;            /* resend unacknowledged after this silence */
+    const char *curve_server;  /* server public key file */
+    const char *curve_client;  /* client secret key file */
 } replay_opts_t;
+
+double replay_now(void);
+void replay_progress(const jw_traject_counts_t *c, double t0);
+void replay_summary(const jw_traject_counts_t *c, double secs, size_t skipped);
+int replay_to(const replay_opts_t *o);
 
 /* Returns the exit status: 0 done (dead letters are not an error), 1 the
  * replay stopped on an operational error, 2 bad input/options. */

@@ -14,6 +14,7 @@
 #include "jwctl.h"
 #include "pseudo/pseudo.h"
 #include "store/store.h"
+#include "traject/traject.h"
 
 typedef struct {
     char *json;        /* owned copy */
@@ -307,9 +308,16 @@ out:
     return status;
 }
 
-static int read_last_seq(jw_txn_t *txn, void *ctx)
+typedef struct {
+    uint64_t last;
+    jw_traject_counts_t counts;
+} stats_ctx_t;
+
+static int read_stats(jw_txn_t *txn, void *ctx)
 {
-    return jw_store_last_seq(txn, ctx);
+    stats_ctx_t *c = ctx;
+    int rc = jw_store_last_seq(txn, &c->last);
+    return rc ? rc : jw_traject_counts_read(txn, &c->counts);
 }
 
 int jwctl_store_stats(const char *state, int argc, char **argv)
@@ -317,18 +325,27 @@ int jwctl_store_stats(const char *state, int argc, char **argv)
     (void)argv;
     jw_store_t *store = NULL;
     jw_store_stat_t st;
-    uint64_t last = 0;
+    stats_ctx_t sc;
     int status = 2;
     if (argc != 0) {
         fprintf(stderr, "usage: jwctl --state DIR stats\n");
         return 2;
     }
     if (open_store(state, &store)) goto out;
-    if (jw_store_stat(store, &st) || jw_store_read(store, read_last_seq, &last)) {
+    if (jw_store_stat(store, &st) || jw_store_read(store, read_stats, &sc)) {
         fprintf(stderr, "jwctl: cannot read store statistics\n");
         goto out;
     }
-    printf("last_seq %llu\n", (unsigned long long)last);
+    const jw_traject_counts_t *c = &sc.counts;
+    printf("last_seq %llu\n", (unsigned long long)sc.last);
+    printf("messages %llu\napplied %llu\nduplicates %llu\n", (unsigned long long)c->messages,
+           (unsigned long long)c->applied, (unsigned long long)c->duplicates);
+    printf("deadletters %llu\ndeadletters_xml %llu\ndeadletters_xsd %llu\ndeadletters_rule %llu\n",
+           (unsigned long long)c->deadletters, (unsigned long long)c->deadletters_by_layer[JW_LAYER_XML],
+           (unsigned long long)c->deadletters_by_layer[JW_LAYER_XSD],
+           (unsigned long long)c->deadletters_by_layer[JW_LAYER_RULE]);
+    printf("events_emitted %llu\nevents_retracted %llu\n", (unsigned long long)c->events_emitted,
+           (unsigned long long)c->events_retracted);
     for (int db = 0; db < JW_DB_COUNT; db++)
         printf("db %-12s entries %llu bytes %llu\n", jw_store_db_name((jw_db_t)db),
                (unsigned long long)st.entries[db], (unsigned long long)st.bytes[db]);

@@ -49,6 +49,44 @@ void jw_traject_counts_add(jw_traject_counts_t *into, const jw_traject_counts_t 
     into->events_retracted += from->events_retracted;
 }
 
+static const char *const count_names[] = {
+    "count.messages", "count.applied", "count.duplicates", "count.deadletters",
+    "count.deadletters.xml", "count.deadletters.xsd", "count.deadletters.rule",
+    "count.events_emitted", "count.events_retracted",
+};
+
+static uint64_t *count_field(jw_traject_counts_t *c, size_t i)
+{
+    uint64_t *f[] = {&c->messages, &c->applied, &c->duplicates, &c->deadletters,
+                     &c->deadletters_by_layer[JW_LAYER_XML], &c->deadletters_by_layer[JW_LAYER_XSD],
+                     &c->deadletters_by_layer[JW_LAYER_RULE], &c->events_emitted,
+                     &c->events_retracted};
+    return f[i];
+}
+
+int jw_traject_counts_read(jw_txn_t *txn, jw_traject_counts_t *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < sizeof count_names / sizeof count_names[0]; i++) {
+        int rc = jw_store_meta_get_u64(txn, count_names[i], count_field(out, i));
+        if (rc == JW_STORE_NOTFOUND) *count_field(out, i) = 0;
+        else if (rc) return rc;
+    }
+    return 0;
+}
+
+int jw_traject_counts_persist(jw_txn_t *txn, const jw_traject_counts_t *batch)
+{
+    jw_traject_counts_t total, b = *batch;
+    int rc = jw_traject_counts_read(txn, &total);
+    if (rc) return rc;
+    for (size_t i = 0; i < sizeof count_names / sizeof count_names[0]; i++) {
+        rc = jw_store_meta_put_u64(txn, count_names[i], *count_field(&total, i) + *count_field(&b, i));
+        if (rc) return rc;
+    }
+    return 0;
+}
+
 int jw_traject_new(const jw_profile_t *profile, jw_traject_t **out)
 {
     *out = NULL;

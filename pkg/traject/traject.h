@@ -52,6 +52,13 @@ typedef struct {
 
 void jw_traject_counts_add(jw_traject_counts_t *into, const jw_traject_counts_t *from);
 
+/* Add counts to the totals kept in META, inside the batch's own write
+ * transaction, so the stored totals are exact across crashes: a batch
+ * that does not commit adds nothing. */
+int jw_traject_counts_persist(jw_txn_t *txn, const jw_traject_counts_t *batch);
+/* Read the stored totals (zeros for a new store). */
+int jw_traject_counts_read(jw_txn_t *txn, jw_traject_counts_t *out);
+
 typedef struct jw_traject jw_traject_t;
 
 /* An engine with scratch buffers, for one writer thread. It borrows

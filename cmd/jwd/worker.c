@@ -1,0 +1,48 @@
+/* worker.c - parse + validate + hash, N threads in parallel.
+ * Items arrive as pointers over inproc and leave the same way; a worker
+ * never touches the store. */
+#include <stdio.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "hash/hash.h"
+#include "jwd.h"
+
+void *jwd_worker_main(void *arg)
+{
+    jwd_t *d = arg;
+    jw_ijw_parser_t *parser = NULL;
+    void *in = zmq_socket(d->zctx, ZMQ_PULL);
+    void *out = zmq_socket(d->zctx, ZMQ_PUSH);
+    int zero = 0;
+    zmq_setsockopt(out, ZMQ_SNDHWM, &zero, sizeof zero);
+    zmq_setsockopt(in, ZMQ_RCVHWM, &zero, sizeof zero);
+    if (zmq_connect(in, JWD_WORK) || zmq_connect(out, JWD_RESULTS) ||
+        jw_ijw_parser_new(d->schema, d->pseudo, &parser) != JW_IJW_OK) {
+        jwd_log("worker: cannot start");
+        goto out;
+    }
+    for (;;) {
+        jwd_item_t *it;
+        if (zmq_recv(in, &it, sizeof it, 0) != (int)sizeof it) continue;
+        if (!it->poison) {
+            if (jw_hash_sha256(it->buf, it->len, it->hash)) memset(it->hash, 0, sizeof it->hash);
+            int rc = jw_ijw_parse(parser, it->buf, it->len, NULL, &it->msg, &it->err);
+            it->valid = rc == JW_IJW_OK;
+            if (rc != JW_IJW_OK && rc != JW_IJW_EINVALID) {
+                /* An operational failure (memory): let the writer treat it
+                 * as not processed, so no ack is sent and the client
+                 * resends. */
+                it->err.layer = JW_LAYER_NONE;
+            }
+        }
+        zmq_send(out, &it, sizeof it, 0);
+        if (it->poison) break;
+    }
+out:
+    jw_ijw_parser_free(parser);
+    zmq_close(in);
+    zmq_close(out);
+    return NULL;
+}

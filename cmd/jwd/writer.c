@@ -1,0 +1,184 @@
+/* writer.c - the one LMDB writer: apply batches, commit durably, then
+ * acknowledge and publish (acknowledgements and events strictly after the
+ * commit that holds them). */
+#define _GNU_SOURCE /* memmem */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <zmq.h>
+
+#include "jwd.h"
+#include "wire/wire.h"
+
+typedef struct {
+    jwd_t *d;
+    jw_traject_t *traject;
+    jwd_item_t **items;
+    size_t n;
+    jw_traject_counts_t counts;
+} batch_t;
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int apply_batch(jw_txn_t *txn, void *ctx)
+{
+    batch_t *b = ctx;
+    int rc;
+    memset(&b->counts, 0, sizeof b->counts);
+    if ((rc = jw_traject_check_profile(b->traject, txn))) return rc;
+    for (size_t i = 0; i < b->n; i++) {
+        jwd_item_t *it = b->items[i];
+        jw_outcome_t outcome;
+        jw_traject_counts_t before = b->counts;
+        if (!it->valid && it->err.layer == JW_LAYER_NONE) {
+            it->status[0] = '\0'; /* not processed: no ack */
+            continue;
+        }
+        if (it->valid)
+            rc = jw_traject_apply(b->traject, txn, &it->msg, it->hash, &outcome, &b->counts);
+        else
+            rc = jw_traject_deadletter(b->traject, txn, "jwd", it->hash, &it->err, &outcome, &b->counts);
+        if (rc) return rc;
+        switch (outcome) {
+        case JW_APPLIED:
+            snprintf(it->status, sizeof it->status, "A %llu %llu",
+                     (unsigned long long)(b->counts.events_emitted - before.events_emitted),
+                     (unsigned long long)(b->counts.events_retracted - before.events_retracted));
+            break;
+        case JW_DUPLICATE: snprintf(it->status, sizeof it->status, "D"); break;
+        default:
+            snprintf(it->status, sizeof it->status, "X %s %s",
+                     it->valid ? "RULE" : jw_layer_name(it->err.layer),
+                     it->valid ? "TR056" : it->err.rule);
+            break;
+        }
+    }
+    return jw_traject_counts_persist(txn, &b->counts);
+}
+
+typedef struct {
+    void *pub;
+    uint64_t last;
+} pub_ctx_t;
+
+static int publish_cb(uint64_t seq, const void *data, size_t len, void *ctx)
+{
+    pub_ctx_t *p = ctx;
+    char topic[48] = "", type[24] = "", gem[9] = "";
+    const char *t = memmem(data, len, "\"type\":\"", 8);
+    const char *g = memmem(data, len, "\"gemeente\":\"", 12);
+    if (t) sscanf(t + 8, "%23[a-z_]", type);
+    if (g) sscanf(g + 12, "%8[0-9]", gem);
+    int n = snprintf(topic, sizeof topic, "%s.%s", type, gem);
+    const void *frames[2] = {topic, data};
+    size_t lens[2] = {(size_t)n, len};
+    /* PUB never blocks: a slow subscriber loses events and catches up
+     * through the catch-up endpoint by seq (c-stack-notes §2.2). */
+    jw_wire_send(p->pub, frames, lens, 2, ZMQ_DONTWAIT);
+    p->last = seq;
+    return 0;
+}
+
+static int read_events(jw_txn_t *txn, void *ctx)
+{
+    pub_ctx_t *p = ctx;
+    return jw_store_events_since(txn, p->last, publish_cb, p);
+}
+
+static int read_last(jw_txn_t *txn, void *ctx)
+{
+    return jw_store_last_seq(txn, ctx);
+}
+
+void *jwd_writer_main(void *arg)
+{
+    jwd_t *d = arg;
+    void *in = d->results; /* both bound by main; used only here */
+    void *pub = d->pub;
+    void *acks = zmq_socket(d->zctx, ZMQ_PUSH);
+    batch_t b = {0};
+    pub_ctx_t pc = {pub, 0};
+    int poisons = 0, zero = 0;
+    zmq_setsockopt(acks, ZMQ_SNDHWM, &zero, sizeof zero);
+    b.d = d;
+    b.items = calloc((size_t)d->o->batch, sizeof *b.items);
+    if (!b.items || zmq_connect(acks, JWD_ACKS) ||
+        jw_traject_new(d->profile, &b.traject) != JW_TRAJECT_OK) {
+        jwd_log("writer: cannot start");
+        goto out;
+    }
+    jw_store_read(d->store, read_last, &pc.last);
+    atomic_store(&d->stats.published_seq, pc.last);
+
+    while (poisons < d->o->workers) {
+        /* Block for the first item, then take what comes within batch_ms. */
+        b.n = 0;
+        uint64_t deadline = 0;
+        while (b.n < (size_t)d->o->batch && poisons < d->o->workers) {
+            jwd_item_t *it;
+            long timeout = -1;
+            if (b.n) {
+                uint64_t t = now_us();
+                if (t >= deadline) break;
+                timeout = (long)((deadline - t) / 1000u) + 1;
+            }
+            zmq_pollitem_t pi = {in, 0, ZMQ_POLLIN, 0};
+            if (zmq_poll(&pi, 1, timeout) <= 0) {
+                if (b.n) break;
+                continue;
+            }
+            if (zmq_recv(in, &it, sizeof it, 0) != (int)sizeof it) continue;
+            if (it->poison) {
+                poisons++;
+                free(it);
+                continue;
+            }
+            if (!b.n) deadline = now_us() + (uint64_t)d->o->batch_ms * 1000u;
+            b.items[b.n++] = it;
+        }
+        if (!b.n) continue;
+
+        uint64_t t0 = now_us();
+        int rc = jw_store_write(d->store, apply_batch, &b);
+        uint64_t dt = now_us() - t0;
+        if (rc) {
+            /* Nothing of the batch is stored: send no acks, the senders
+             * resend after their timeout. */
+            jwd_log("writer: batch of %zu not applied: %s", b.n, jw_traject_strerror(rc));
+            for (size_t i = 0; i < b.n; i++) b.items[i]->status[0] = '\0';
+        } else {
+            atomic_fetch_add(&d->stats.commits, 1);
+            atomic_store(&d->stats.commit_us_last, dt);
+            atomic_fetch_add(&d->stats.commit_us_total, dt);
+            if (dt > atomic_load(&d->stats.commit_us_max)) atomic_store(&d->stats.commit_us_max, dt);
+            atomic_fetch_add(&d->stats.applied, b.counts.applied);
+            atomic_fetch_add(&d->stats.duplicates, b.counts.duplicates);
+            atomic_fetch_add(&d->stats.deadletters, b.counts.deadletters);
+            atomic_fetch_add(&d->stats.events_emitted, b.counts.events_emitted);
+            atomic_fetch_add(&d->stats.events_retracted, b.counts.events_retracted);
+            for (size_t i = 0; i < b.n; i++) {
+                jwd_item_t *it = b.items[i];
+                if (it->status[0] == 'X')
+                    jwd_log("dead letter: %s: %s", it->status + 2,
+                            it->valid ? "identity conflict" : it->err.message);
+            }
+        }
+        for (size_t i = 0; i < b.n; i++) zmq_send(acks, &b.items[i], sizeof b.items[i], 0);
+        if (!rc) {
+            jw_store_read(d->store, read_events, &pc);
+            atomic_store(&d->stats.published_seq, pc.last);
+        }
+    }
+out:
+    jw_traject_free(b.traject);
+    free(b.items);
+    zmq_close(acks);
+    return NULL;
+}
