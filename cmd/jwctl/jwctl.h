@@ -8,6 +8,9 @@ int jwctl_validate(int argc, char **argv);
 int jwctl_events(const char *state, int argc, char **argv);
 int jwctl_deadletters(const char *state, int argc, char **argv);
 int jwctl_store_stats(const char *state, int argc, char **argv);
+int jwctl_subscribe(const char *state, int argc, char **argv);
+int jwctl_keygen(int argc, char **argv);
+int jwctl_jwd_stats(const char *state, const char *endpoint);
 int jwctl_youth(const char *state, const char *key_file, int argc, char **argv);
 
 #endif

@@ -26,22 +26,32 @@ static void usage(FILE *f)
           "  youth BSN|-            one youth's episodes and live events, found through\n"
           "                         the pseudonym ('-' reads the BSN from stdin, so it\n"
           "                         stays out of the process list; needs --state)\n"
-          "  stats                  store size and entries per database (needs --state)\n"
+          "  stats                  counts, store size and entries per database (needs --state)\n"
+          "  stats --jwd            a running jwd's live stats: messages in, applied,\n"
+          "                         duplicates, dead letters, events, queue depth, commit\n"
+          "                         latency (its catch-up endpoint: --catchup EP, or the\n"
+          "                         default socket under --state)\n"
+          "  subscribe [options]    follow jwd's events with catch-up; every seq exactly\n"
+          "                         once (--from SEQ, --until SEQ, --seq-file F to resume,\n"
+          "                         --type T, --slow-us US, --events EP, --catchup EP)\n"
+          "  keygen PREFIX          CURVE key pair: PREFIX.key (secret, 0600), PREFIX.pub\n"
           "  help                   this text\n"
           "\n"
           "options (before the command):\n"
           "  --state DIR            state store of jw-replay --direct or jwd\n"
-          "  --key-file F           pseudonymisation key (default DIR/pseudonym.key)\n",
+          "  --key-file F           pseudonymisation key (default DIR/pseudonym.key)\n"
+          "  --catchup EP           jwd's catch-up endpoint (stats --jwd)\n",
           f);
 }
 
 int main(int argc, char **argv)
 {
-    const char *state = NULL, *key_file = NULL;
+    const char *state = NULL, *key_file = NULL, *catchup = NULL;
     int i = 1;
     while (i + 1 < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0) {
         if (strcmp(argv[i], "--state") == 0) state = argv[i + 1];
         else if (strcmp(argv[i], "--key-file") == 0) key_file = argv[i + 1];
+        else if (strcmp(argv[i], "--catchup") == 0) catchup = argv[i + 1];
         else break;
         i += 2;
     }
@@ -53,6 +63,10 @@ int main(int argc, char **argv)
     int rest = argc - i - 1;
     char **rargv = argv + i + 1;
     if (strcmp(cmd, "validate") == 0) return jwctl_validate(rest, rargv);
+    if (strcmp(cmd, "keygen") == 0) return jwctl_keygen(rest, rargv);
+    if (strcmp(cmd, "subscribe") == 0) return jwctl_subscribe(state, rest, rargv);
+    if (strcmp(cmd, "stats") == 0 && (catchup || (rest == 1 && strcmp(rargv[0], "--jwd") == 0)))
+        return jwctl_jwd_stats(state, catchup);
     if (strcmp(cmd, "events") == 0 || strcmp(cmd, "deadletters") == 0 || strcmp(cmd, "youth") == 0 ||
         strcmp(cmd, "stats") == 0) {
         if (!state) {

@@ -27,6 +27,7 @@ typedef struct {
     int batch;               /* max messages per commit */
     int batch_ms;            /* max wait to fill a batch */
     int max_in_flight;       /* messages accepted but not yet acknowledged */
+    int events_hwm;          /* PUB queue per subscriber before it drops */
     int foreground;
 } jwd_opts_t;
 

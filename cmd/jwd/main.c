@@ -53,6 +53,8 @@ static void usage(FILE *f)
           "  --batch N            most messages per commit (default 500)\n"
           "  --batch-ms MS        longest wait to fill a batch (default 20)\n"
           "  --max-in-flight N    accepted, unacknowledged messages at most (default 2000)\n"
+          "  --events-hwm N       events queued per subscriber before PUB drops them for\n"
+          "                       that subscriber, who then catches up by seq (default 10000)\n"
           "  --curve-secret F     CURVE secret key file of the server (jwctl keygen); enables\n"
           "                       CURVE on tcp:// endpoints (default: off)\n"
           "  --curve-allow F      client public keys allowed to connect, one per line\n"
@@ -133,11 +135,12 @@ int main(int argc, char **argv)
     o.batch = 500;
     o.batch_ms = 20;
     o.max_in_flight = 2000;
+    o.events_hwm = 10000;
     static const struct option lo[] = {
         {"state", 1, 0, 's'}, {"profile", 1, 0, 'p'}, {"key-file", 1, 0, 'k'}, {"ingest", 1, 0, 'i'},
         {"events", 1, 0, 'e'}, {"catchup", 1, 0, 'c'}, {"workers", 1, 0, 'w'}, {"batch", 1, 0, 'b'},
         {"batch-ms", 1, 0, 'm'}, {"max-in-flight", 1, 0, 'f'}, {"curve-secret", 1, 0, 'S'},
-        {"curve-allow", 1, 0, 'A'}, {"log", 1, 0, 'l'}, {"foreground", 0, 0, 'F'}, {"help", 0, 0, 'h'},
+        {"curve-allow", 1, 0, 'A'}, {"log", 1, 0, 'l'}, {"foreground", 0, 0, 'F'}, {"help", 0, 0, 'h'}, {"events-hwm", 1, 0, 'H'},
         {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -156,12 +159,13 @@ int main(int argc, char **argv)
         case 'A': o.curve_allow = optarg; break;
         case 'l': o.log_file = optarg; break;
         case 'F': o.foreground = 1; break;
+        case 'H': o.events_hwm = atoi(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
     if (!o.state || o.workers < 1 || o.workers > 64 || o.batch < 1 || o.batch_ms < 1 ||
-        o.max_in_flight < 1 || (o.curve_secret && !o.curve_allow) || optind != argc) {
+        o.max_in_flight < 1 || o.events_hwm < 1 || (o.curve_secret && !o.curve_allow) || optind != argc) {
         usage(stderr);
         return 2;
     }
@@ -245,8 +249,7 @@ int main(int argc, char **argv)
      * chunk size: no silent ROUTER drops at a high-water mark. */
     zmq_setsockopt(router, ZMQ_SNDHWM, &zero, sizeof zero);
     zmq_setsockopt(d.catchup, ZMQ_SNDHWM, &zero, sizeof zero);
-    int events_hwm = 100000;
-    zmq_setsockopt(d.pub, ZMQ_SNDHWM, &events_hwm, sizeof events_hwm);
+    zmq_setsockopt(d.pub, ZMQ_SNDHWM, &o.events_hwm, sizeof o.events_hwm);
     for (void **s = (void *[]){router, work, acks, d.results, d.pub, d.catchup, NULL}; *s; s++)
         zmq_setsockopt(*s, ZMQ_LINGER, &linger, sizeof linger);
     if (zmq_bind(work, JWD_WORK) || zmq_bind(acks, JWD_ACKS) || zmq_bind(d.results, JWD_RESULTS)) {

@@ -1,7 +1,7 @@
 /* zap.c - CURVE client authentication (ZAP, RFC 27).
  * Without a ZAP handler libzmq's CURVE server accepts ANY client key
  * (c-stack-notes §2.4); this handler admits only the public keys listed in
- * the allow file (Z85, one per line, '#' comments). */
+ * the allow file (Z85, one per line; lines starting with '#' are comments). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,8 +58,9 @@ int jwd_zap_start(jwd_t *d, const char *allow_file, pthread_t *thread)
         return -1;
     }
     while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n \t#")] = '\0';
-        if (strlen(line) != 40) continue;
+        /* '#' is a Z85 character: a comment is a line starting with '#'. */
+        line[strcspn(line, "\r\n \t")] = '\0';
+        if (line[0] == '#' || strlen(line) != 40) continue;
         uint8_t (*nk)[32] = realloc(z->keys, (z->n + 1) * sizeof *z->keys);
         if (!nk) break;
         z->keys = nk;
