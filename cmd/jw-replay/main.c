@@ -28,7 +28,8 @@ static void usage(FILE *f)
           "\n"
           "  --direct          apply in this process to the state store\n"
           "  --to ENDPOINT     send through jwd's ingest endpoint (e.g. ipc://DIR/ingest.sock)\n"
-          "  --window N        --to: unacknowledged messages at most (default 200)\n"
+          "  --window N        --to: unacknowledged messages at most (default 400; at most 500,\n"
+          "                    half of ZeroMQ's high-water mark)\n"
           "  --timeout MS      --to: resend unacknowledged messages after MS without a reply\n"
           "                    (default 3000)\n"
           "  --curve-server F  --to: jwd's CURVE public key file (for tcp with CURVE)\n"
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
     replay_opts_t o = {0};
     o.profile = "zuid-limburg";
     o.batch = 2000;
-    o.window = 200;
+    o.window = 400;
     o.timeout_ms = 3000;
     static const struct option longopts[] = {
         {"direct", no_argument, NULL, 'd'},   {"state", required_argument, NULL, 's'},

@@ -125,9 +125,13 @@ void *jwd_writer_main(void *arg)
             jwd_item_t *it;
             long timeout = -1;
             if (b.n) {
+                /* Commit when the batch is full, when batch_ms has passed
+                 * since its first message, or as soon as the queue has
+                 * been empty for 2 ms: waiting longer only delays acks. */
                 uint64_t t = now_us();
                 if (t >= deadline) break;
                 timeout = (long)((deadline - t) / 1000u) + 1;
+                if (timeout > 2) timeout = 2;
             }
             zmq_pollitem_t pi = {in, 0, ZMQ_POLLIN, 0};
             if (zmq_poll(&pi, 1, timeout) <= 0) {
