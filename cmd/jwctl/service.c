@@ -134,7 +134,9 @@ static int64_t catch_up(void *dealer, sub_t *s)
             if (jw_wire_recv(dealer, p, 3, &k, 0)) return -1;
             const char *cmd = zmq_msg_data(&p[0]);
             if (k == 3 && zmq_msg_size(&p[0]) == 2 && memcmp(cmd, "EV", 2) == 0) {
-                deliver(s, strtoull(zmq_msg_data(&p[1]), NULL, 10), zmq_msg_data(&p[2]), zmq_msg_size(&p[2]));
+                char num[24]; /* frames have no NUL: copy before converting */
+                snprintf(num, sizeof num, "%.*s", (int)zmq_msg_size(&p[1]), (char *)zmq_msg_data(&p[1]));
+                deliver(s, strtoull(num, NULL, 10), zmq_msg_data(&p[2]), zmq_msg_size(&p[2]));
                 jw_wire_close(p, k);
                 continue;
             }
