@@ -367,6 +367,10 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
         jw_json_str(jj, "segment", segment);
         jw_json_str(jj, "categorie", r->categorie[0] ? r->categorie : NULL);
         jw_json_str(jj, "product", r->code[0] ? r->code : NULL);
+        /* msg_date: the Dagtekening of the message that reported it (IND-23
+         * timeliness: sent within 5 working days of the date it reports). */
+        fmt_date(r->dagtekening, d);
+        jw_json_str(jj, "msg_date", d);
         if (r->kind == 305) {
             fmt_date(r->begin, d);
             jw_json_str(jj, "date", d);

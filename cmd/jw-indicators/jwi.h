@@ -1,0 +1,48 @@
+/* jwi.h - jw-indicators internals shared by main.c, http.c and html.c. */
+#ifndef JWI_H
+#define JWI_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "indicators/indicators.h"
+#include "json/json.h"
+#include "profile/profile.h"
+#include "store/store.h"
+
+typedef struct {
+    jw_ind_t *ind;
+    jw_store_t *src;              /* the jw state store (event log), or NULL */
+    const jw_profile_t *profile;
+    int public_;                  /* suppress small cells in every response */
+    unsigned poll_ms;             /* --http with --state: catch up this often (0 = never) */
+    int quiet;
+    volatile sig_atomic_t *stop;  /* set by SIGINT/SIGTERM */
+    uint64_t http_requests;
+    uint64_t http_errors;         /* 4xx and 5xx answers */
+} jwi_t;
+
+/* Catch up from the event log (when a source is open); logs to stderr. */
+int jwi_catch_up(jwi_t *app);
+
+/* Serve HTTP on addr ("127.0.0.1:8080", "[::1]:8080", ":8080" = loopback)
+ * until *app->stop. Returns the exit status. */
+int jwi_serve(jwi_t *app, const char *addr);
+
+/* Query parameters of a request, already decoded. */
+typedef struct {
+    int has_period;
+    jw_ind_period_t period;
+    char series;       /* 0 = default */
+    jw_ind_by_t by;
+    int has_by;
+    int public_;
+} jwi_params_t;
+
+/* HTML pages (text/html; charset=utf-8) appended to out. On a bad request
+ * they return JW_IND_EQUERY / JW_IND_ENOTFOUND with err set. */
+int jwi_html_index(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
+int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_json_t *out, char *err,
+                       size_t errlen);
+
+#endif

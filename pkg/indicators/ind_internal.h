@@ -1,0 +1,151 @@
+/* ind_internal.h - records, keys and helpers shared inside pkg/indicators.
+ *
+ * Every stored record is a fixed layout, zero-filled before use, so equal
+ * state is equal bytes (jw_ind_digest compares rebuilds byte for byte). */
+#ifndef JW_IND_INTERNAL_H
+#define JW_IND_INTERNAL_H
+
+#include "indicators/indicators.h"
+
+#define YID_BIN 16
+
+/* The databases of pkg/store, reused with this module's layouts. */
+#define DB_CELLS JW_DB_MESSAGES
+#define DB_SETS JW_DB_YOUTHS
+#define DB_HISTS JW_DB_DELIVERIES
+#define DB_EPISODES JW_DB_ALLOCATIONS
+#define DB_YOUTHIDX JW_DB_REQUESTS
+#define DB_MONTHS JW_DB_DECLARATIONS
+#define DB_CONTRIB JW_DB_EVENT_IDS
+#define DB_BAD JW_DB_DEADLETTERS
+
+#define IND_SCHEMA 1u
+
+/* ---- events ---- */
+
+typedef enum {
+    EV_NONE = 0,
+    EV_REQUEST,
+    EV_START,
+    EV_STOP,
+    EV_TRANSFER,
+    EV_RECIDIVE,
+    EV_DSTART,
+    EV_DSTOP,
+    EV_DECLARED,
+    EV_RETRACT,
+} ev_type_t;
+
+#define IND_NONE32 INT32_MIN
+
+/* One event as the engine reads it; also the contribution record stored
+ * under the event id (what a retraction takes back). */
+typedef struct {
+    uint8_t type;
+    uint8_t continued;    /* stop: a doorstroom start follows */
+    uint8_t has_wait;     /* delivery_start: wait_days present */
+    uint8_t credit;       /* declared: a credit line */
+    int8_t cls;           /* start/recidive/stop: jw_class_t, -1 none */
+    uint8_t verblijf;     /* the segment is residential in the profile */
+    uint8_t has_toew;     /* toewijzing present */
+    uint8_t has_norm;     /* the segment has a wait norm */
+    uint8_t id[8];
+    uint8_t yid[YID_BIN];
+    uint8_t retracts[8];
+    int64_t toewijzing;
+    int64_t volume;
+    int64_t amount;
+    int32_t date, start, request_date, toewijzingsdatum, msg_date; /* IND_NONE32 = absent */
+    int32_t duration, wait_days, reason, norm_days;                /* reason -1 = absent */
+    char gemeente[9];
+    char aanbieder[9];     /* transfer: to_aanbieder */
+    char from_aanbieder[9];
+    char unit[3];
+    char segment[33];
+    char pad[3];
+} ev_t;
+
+/* Parse one event. The profile gives verblijf and wait norms; its name
+ * must equal the event's `profile` (else *profile_mismatch = 1). Returns
+ * 0, or -1 with a reason in err. */
+int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, ev_t *out,
+                    int *profile_mismatch, char *err, size_t errlen);
+
+/* ---- cell keys ---- */
+
+/* Stored period: kind, year (big-endian), index. */
+typedef struct {
+    uint8_t b[4];
+} per4_t;
+
+per4_t ind_per4(jw_ind_period_t p);
+jw_ind_period_t ind_per_from4(per4_t k);
+
+/* Dimensions in keys. */
+#define DIM_TOTAL 'T'
+#define DIM_GEMEENTE 'G'
+#define DIM_AANBIEDER 'A'
+#define DIM_SEGMENT 'S'
+
+/* Counter quantities (cells). */
+enum {
+    Q_Y01 = 1,  /* distinct youths with an episode on a day of the period */
+    Q_Y01S,     /* distinct youths in care on the period's last day */
+    Q_Y02,
+    Q_Y02S,
+    Q_CLS0,     /* starts by class: Q_CLS0 + jw_class_t (5 codes) */
+    Q_RET = Q_CLS0 + 5, /* recidive events (the profile's return to care) */
+    Q_UIT,      /* stops with continued = false */
+    Q_O32N,     /* ... of which without a new start by the follow-up end */
+    Q_DSTOP,    /* delivery stops, reason 20 excluded */
+    Q_DROP,     /* ... with reason 32-35 */
+    Q_ETM,      /* declared etmalen on verblijf segments (net) */
+    Q_Y13,      /* distinct youths with net etmalen != 0 */
+    Q_W_N,      /* delivery starts with a wait (= H_WAIT count) */
+    Q_W_NORMED, /* ... in a segment with a wait norm */
+    Q_W_WITHIN, /* ... within it */
+    Q_WAITLIST, /* allocations waiting at the period's last day */
+    Q_14B_N,    /* starts with a request date (= H_14B count) */
+    Q_DUR_N,    /* stops (= H_DUR count) */
+    Q_TRF,      /* transfer events */
+    Q_Y15,      /* distinct youths with a transfer in a verblijf segment */
+    Q_COST,     /* declared cents, signed */
+    Q_Y16,      /* distinct youths with net declared cents != 0 */
+    Q_T23_N,    /* delivery messages with a message date */
+    Q_T23_OK,   /* ... sent within 5 working days */
+};
+
+/* Sets (distinct yids); each keeps its count in the matching Q_. */
+enum { S_Y01 = 1, S_Y01S, S_Y02, S_Y02S, S_Y13, S_Y15, S_Y16 };
+/* Distributions. */
+enum { H_DUR = 1, H_WAIT, H_14B };
+
+/* Cell key: q | per4 | dim | value bytes. Returns the length. */
+size_t ind_cell_key(uint8_t *key, int q, per4_t p, char dim, const char *val);
+/* Set/hist key prefix: code | per4 | dim | value | 0. */
+size_t ind_sub_prefix(uint8_t *key, int code, per4_t p, char dim, const char *val);
+
+uint64_t ind_be64_get(const uint8_t *p);
+void ind_be64_put(uint8_t *p, uint64_t v);
+
+/* ---- engine internals used by the query side ---- */
+
+struct jw_ind {
+    jw_store_t *st;
+    const jw_profile_t *profile;
+    int read_only;
+    /* scratch, reset per use */
+    void *items_a, *items_b;
+    size_t cap_a, cap_b;
+    uint8_t *rec;
+    size_t rec_cap;
+    uint8_t *rec2;
+    size_t rec2_cap;
+};
+
+int ind_read_status(jw_txn_t *txn, jw_ind_status_t *st);
+
+/* Catalogue internals: the quantities an indicator's rows come from. */
+size_t ind_def_quantities(const jw_ind_def_t *def, int *qs, size_t cap);
+
+#endif
