@@ -308,36 +308,24 @@ out:
     return status;
 }
 
-typedef struct {
-    uint64_t last;
-    jw_traject_counts_t counts;
-} stats_ctx_t;
-
-static int read_stats(jw_txn_t *txn, void *ctx)
-{
-    stats_ctx_t *c = ctx;
-    int rc = jw_store_last_seq(txn, &c->last);
-    return rc ? rc : jw_traject_counts_read(txn, &c->counts);
-}
-
 int jwctl_store_stats(const char *state, int argc, char **argv)
 {
     (void)argv;
     jw_store_t *store = NULL;
     jw_store_stat_t st;
-    stats_ctx_t sc;
+    jw_traject_totals_t sc;
     int status = 2;
     if (argc != 0) {
         fprintf(stderr, "usage: jwctl --state DIR stats\n");
         return 2;
     }
     if (open_store(state, &store)) goto out;
-    if (jw_store_stat(store, &st) || jw_store_read(store, read_stats, &sc)) {
+    if (jw_store_stat(store, &st) || jw_store_read(store, jw_traject_totals_read, &sc)) {
         fprintf(stderr, "jwctl: cannot read store statistics\n");
         goto out;
     }
     const jw_traject_counts_t *c = &sc.counts;
-    printf("last_seq %llu\n", (unsigned long long)sc.last);
+    printf("last_seq %llu\n", (unsigned long long)sc.last_seq);
     printf("messages %llu\napplied %llu\nduplicates %llu\n", (unsigned long long)c->messages,
            (unsigned long long)c->applied, (unsigned long long)c->duplicates);
     printf("deadletters %llu\ndeadletters_xml %llu\ndeadletters_xsd %llu\ndeadletters_rule %llu\n",

@@ -38,23 +38,11 @@ static int read_since(jw_txn_t *txn, void *ctx)
     return jw_store_events_since(txn, c->last, send_event, c);
 }
 
-typedef struct {
-    uint64_t last;
-    jw_traject_counts_t counts;
-} totals_t;
-
-static int read_totals(jw_txn_t *txn, void *ctx)
-{
-    totals_t *t = ctx;
-    int rc = jw_store_last_seq(txn, &t->last);
-    return rc ? rc : jw_traject_counts_read(txn, &t->counts);
-}
-
 static void reply_stats(jwd_t *d, void *sock, const void *id, size_t id_len)
 {
     char text[2048];
-    totals_t t = {0};
-    jw_store_read(d->store, read_totals, &t);
+    jw_traject_totals_t t = {0};
+    jw_store_read(d->store, jw_traject_totals_read, &t);
     jwd_stats_t *s = &d->stats;
     uint64_t commits = atomic_load(&s->commits);
     int n = snprintf(text, sizeof text,
@@ -72,7 +60,7 @@ static void reply_stats(jwd_t *d, void *sock, const void *id, size_t id_len)
         (unsigned long long)atomic_load(&s->events_retracted), (unsigned long long)commits,
         (unsigned long long)atomic_load(&s->commit_us_last), (unsigned long long)atomic_load(&s->commit_us_max),
         (unsigned long long)(commits ? atomic_load(&s->commit_us_total) / commits : 0),
-        (unsigned long long)atomic_load(&s->published_seq), (unsigned long long)t.last,
+        (unsigned long long)atomic_load(&s->published_seq), (unsigned long long)t.last_seq,
         (unsigned long long)t.counts.messages, (unsigned long long)t.counts.applied,
         (unsigned long long)t.counts.duplicates, (unsigned long long)t.counts.deadletters,
         (unsigned long long)t.counts.deadletters_by_layer[JW_LAYER_XML],
@@ -105,12 +93,12 @@ void *jwd_catchup_main(void *arg)
             uint64_t max = strtoull(a2, NULL, 10);
             since_ctx_t c = {sock, id, id_len, strtoull(a1, NULL, 10),
                              max && max < CATCHUP_MAX ? max : CATCHUP_MAX};
-            totals_t t = {0};
+            jw_traject_totals_t t = {0};
             jw_store_read(d->store, read_since, &c);
-            jw_store_read(d->store, read_totals, &t);
+            jw_store_read(d->store, jw_traject_totals_read, &t);
             char s1[24], s2[24];
             int l1 = snprintf(s1, sizeof s1, "%llu", (unsigned long long)c.last);
-            int l2 = snprintf(s2, sizeof s2, "%llu", (unsigned long long)t.last);
+            int l2 = snprintf(s2, sizeof s2, "%llu", (unsigned long long)t.last_seq);
             const void *f[4] = {id, "END", s1, s2};
             size_t l[4] = {id_len, 3, (size_t)l1, (size_t)l2};
             jw_wire_send(sock, f, l, 4, 0);

@@ -75,6 +75,13 @@ int jw_traject_counts_read(jw_txn_t *txn, jw_traject_counts_t *out)
     return 0;
 }
 
+int jw_traject_totals_read(jw_txn_t *txn, void *ctx)
+{
+    jw_traject_totals_t *t = ctx;
+    int rc = jw_store_last_seq(txn, &t->last_seq);
+    return rc ? rc : jw_traject_counts_read(txn, &t->counts);
+}
+
 int jw_traject_counts_persist(jw_txn_t *txn, const jw_traject_counts_t *batch)
 {
     jw_traject_counts_t total, b = *batch;

@@ -59,6 +59,14 @@ int jw_traject_counts_persist(jw_txn_t *txn, const jw_traject_counts_t *batch);
 /* Read the stored totals (zeros for a new store). */
 int jw_traject_counts_read(jw_txn_t *txn, jw_traject_counts_t *out);
 
+/* The stored totals and the last event seq together, as a jw_store_read
+ * callback: ctx is a jw_traject_totals_t. */
+typedef struct {
+    uint64_t last_seq;
+    jw_traject_counts_t counts;
+} jw_traject_totals_t;
+int jw_traject_totals_read(jw_txn_t *txn, void *ctx);
+
 typedef struct jw_traject jw_traject_t;
 
 /* An engine with scratch buffers, for one writer thread. It borrows
