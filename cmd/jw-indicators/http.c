@@ -12,6 +12,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+
+#include <zmq.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +255,18 @@ static void metrics(jwi_t *app, jw_json_t *b)
                  "jw_indicators_last_update_timestamp_seconds %lld\n",
                  (unsigned long long)st.events, (unsigned long long)st.retracts,
                  (unsigned long long)st.bad, (unsigned long long)st.last_seq, (long long)st.updated);
+    double p50, p99;
+    if (app->live_sub && jwi_live_latency(app, &p50, &p99) == 0)
+        jw_ind_textf(b,
+                     "# HELP jw_indicators_update_latency_ms Time from an event's arrival to the commit of its indicator update.\n"
+                     "# TYPE jw_indicators_update_latency_ms summary\n"
+                     "jw_indicators_update_latency_ms{quantile=\"0.5\"} %.3f\n"
+                     "jw_indicators_update_latency_ms{quantile=\"0.99\"} %.3f\n"
+                     "jw_indicators_update_latency_ms_count %llu\n"
+                     "# HELP jw_indicators_live_gaps_total Gaps in the live stream filled through catch-up.\n"
+                     "# TYPE jw_indicators_live_gaps_total counter\n"
+                     "jw_indicators_live_gaps_total %llu\n",
+                     p50, p99, (unsigned long long)app->live_events, (unsigned long long)app->live_gaps);
     if (app->src) {
         src_seq_t s = {0, 0};
         if (jw_store_read(app->src, read_src_seq, &s) == 0 && s.ok)
@@ -565,8 +579,11 @@ int jwi_serve(jwi_t *app, const char *addr)
     fflush(stdout);
     uint64_t next_poll = now_ms() + app->poll_ms;
     while (!*app->stop) {
-        struct pollfd pf = {lfd, POLLIN, 0};
-        int pr = poll(&pf, 1, POLL_TICK_MS);
+        /* The listener and, in live mode, jwd's event stream. */
+        zmq_pollitem_t items[2] = {{NULL, lfd, ZMQ_POLLIN, 0}, {app->live_sub, 0, ZMQ_POLLIN, 0}};
+        int pr = zmq_poll(items, app->live_sub ? 2 : 1, POLL_TICK_MS);
+        if (pr > 0 && app->live_sub && (items[1].revents & ZMQ_POLLIN)) jwi_live_pump(app);
+        if (pr > 0 && !(items[0].revents & ZMQ_POLLIN)) pr = 0;
         if (app->src && app->poll_ms && now_ms() >= next_poll) {
             jwi_catch_up(app);
             next_poll = now_ms() + app->poll_ms;

@@ -18,6 +18,13 @@ typedef struct {
     unsigned poll_ms;             /* --http with --state: catch up this often (0 = never) */
     int quiet;
     volatile sig_atomic_t *stop;  /* set by SIGINT/SIGTERM */
+    /* live mode (--events/--catchup): jwd's PUB and catch-up endpoints */
+    void *live_ctx, *live_sub, *live_cu;
+    uint64_t live_events, live_gaps;
+    uint64_t live_last;           /* last seq applied in live mode */
+#define JWI_LAT_SAMPLES 4096
+    double lat_ms[JWI_LAT_SAMPLES]; /* arrival -> indicator commit, ring */
+    size_t lat_pos;
     uint64_t http_requests;
     uint64_t http_errors;         /* 4xx and 5xx answers */
 } jwi_t;
@@ -28,6 +35,15 @@ int jwi_catch_up(jwi_t *app);
 /* Serve HTTP on addr ("127.0.0.1:8080", "[::1]:8080", ":8080" = loopback)
  * until *app->stop. Returns the exit status. */
 int jwi_serve(jwi_t *app, const char *addr);
+
+/* Live mode: connect, catch up from jwd's log, then jwi_live_pump() after
+ * the SUB socket polls readable. 0 or -1 (message on stderr). */
+int jwi_live_open(jwi_t *app, const char *events_ep, const char *catchup_ep);
+void jwi_live_pump(jwi_t *app);
+void jwi_live_close(jwi_t *app);
+/* Median and 99th percentile of the recorded update latencies (ms);
+ * -1 when none were recorded. */
+int jwi_live_latency(const jwi_t *app, double *p50, double *p99);
 
 /* Query parameters of a request, already decoded. */
 typedef struct {

@@ -54,6 +54,10 @@ static void usage(FILE *f)
           "                     empty + the suppressed column in CSV); default off\n"
           "  --http ADDR        serve HTTP on ADDR (HOST:PORT, numeric; ':PORT' = 127.0.0.1;\n"
           "                     port 0 = any free port, printed on stdout); no default\n"
+          "  --events EP        live mode: jwd's event PUB endpoint (with --catchup and\n"
+          "                     --http): apply each event as it arrives, fill gaps by seq\n"
+          "                     from the catch-up endpoint; no default\n"
+          "  --catchup EP       live mode: jwd's catch-up endpoint; no default\n"
           "  --poll SECONDS     with --http and --state: catch up from the log every\n"
           "                     SECONDS (default 2; 0 = only at start)\n"
           "  --batch N          events per write transaction when catching up (default 2000)\n"
@@ -145,6 +149,7 @@ int main(int argc, char **argv)
 {
     const char *state = NULL, *ind_dir = NULL, *profile_name = NULL, *print = NULL, *http = NULL;
     const char *period = NULL, *by = NULL, *format = "table", *series = NULL;
+    const char *events_ep = NULL, *catchup_ep = NULL;
     int from_log = 0, rebuild = 0, public_ = 0, quiet = 0, batch = 2000;
     double poll = 2;
     char ind_buf[4096], name_buf[80], err[256];
@@ -161,6 +166,7 @@ int main(int argc, char **argv)
         {"public", no_argument, NULL, 'u'},       {"http", required_argument, NULL, 'H'},
         {"poll", required_argument, NULL, 'o'},   {"batch", required_argument, NULL, 'B'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"events", required_argument, NULL, 'E'}, {"catchup", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -178,6 +184,8 @@ int main(int argc, char **argv)
         case 'f': format = optarg; break;
         case 'u': public_ = 1; break;
         case 'H': http = optarg; break;
+        case 'E': events_ep = optarg; break;
+        case 'C': catchup_ep = optarg; break;
         case 'o': {
             char *end;
             poll = strtod(optarg, &end);
@@ -217,6 +225,11 @@ int main(int argc, char **argv)
             return 2;
         }
         q.has_period = 1;
+    }
+    if (!events_ep != !catchup_ep || (events_ep && (!http || (!state && !ind_dir)))) {
+        fprintf(stderr, "jw-indicators: live mode needs --events, --catchup, --http and an indicator "
+                        "store (--ind-state or --state)\n");
+        return 2;
     }
     if (series && parse_series(series, &q.series)) {
         fprintf(stderr, "jw-indicators: bad --series '%s' (year, half, quarter, month, rolling)\n", series);
@@ -279,7 +292,7 @@ int main(int argc, char **argv)
         jw_ind_options_t io;
         memset(&io, 0, sizeof io);
         io.replay = from_log && !http;
-        io.read_only = !state; /* without a log there is nothing to consume */
+        io.read_only = !state && !events_ep; /* without a log or a stream there is nothing to consume */
         if (io.read_only) {
             struct stat sb;
             char path[4200];
@@ -340,7 +353,12 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         signal(SIGPIPE, SIG_IGN);
+        if (events_ep && jwi_live_open(&app, events_ep, catchup_ep) != 0) {
+            jwi_live_close(&app);
+            goto out;
+        }
         status = jwi_serve(&app, http);
+        jwi_live_close(&app);
         goto out;
     }
     status = 0;
