@@ -8,7 +8,7 @@
 
 CC      ?= cc
 PKGS    := libxml-2.0 libzmq lmdb libsodium libarchive libcrypto
-DEPS_OK := $(shell pkg-config --exists $(PKGS) criterion 2>/dev/null && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) criterion 2>/dev/null && command -v valgrind >/dev/null && command -v chromium >/dev/null && echo yes)
 
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
