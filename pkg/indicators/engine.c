@@ -35,16 +35,17 @@ typedef struct {
     const char *v[4]; /* "", gemeente, aanbieder, segment */
 } dims_t;
 
-static int cnt_add(jw_txn_t *txn, int q, per4_t p, char dim, const char *val, int64_t delta)
+/* Add delta to the signed 8-byte counter stored at key in db; a counter
+ * that reaches zero is deleted, so absent means zero. *old_out and
+ * *new_out (may be NULL) get the value before and after. */
+static int counter_add(jw_txn_t *txn, jw_db_t db, const uint8_t *key, size_t kl, int64_t delta,
+                       int64_t *old_out, int64_t *new_out)
 {
-    uint8_t key[64];
     const void *v;
     size_t vl;
     int64_t old = 0;
     uint8_t b[8];
-    if (delta == 0) return 0;
-    size_t kl = ind_cell_key(key, q, p, dim, val);
-    int rc = jw_store_get(txn, DB_CELLS, key, kl, &v, &vl);
+    int rc = jw_store_get(txn, db, key, kl, &v, &vl);
     if (rc == 0) {
         if (vl != 8) return JW_IND_ECORRUPT;
         old = (int64_t)ind_be64_get(v);
@@ -52,9 +53,19 @@ static int cnt_add(jw_txn_t *txn, int q, per4_t p, char dim, const char *val, in
         return rc;
     }
     int64_t nv = old + delta;
-    if (nv == 0) return rc == 0 ? jw_store_del(txn, DB_CELLS, key, kl) : 0;
+    if (old_out) *old_out = old;
+    if (new_out) *new_out = nv;
+    if (nv == 0) return rc == 0 ? jw_store_del(txn, db, key, kl) : 0;
     ind_be64_put(b, (uint64_t)nv);
-    return jw_store_put(txn, DB_CELLS, key, kl, b, 8);
+    return jw_store_put(txn, db, key, kl, b, 8);
+}
+
+static int cnt_add(jw_txn_t *txn, int q, per4_t p, char dim, const char *val, int64_t delta)
+{
+    uint8_t key[64];
+    if (delta == 0) return 0;
+    size_t kl = ind_cell_key(key, q, p, dim, val);
+    return counter_add(txn, DB_CELLS, key, kl, delta, NULL, NULL);
 }
 
 /* Add delta to a youth's entry in a set; keep the cell's count q. */
@@ -62,29 +73,13 @@ static int set_add(jw_txn_t *txn, int s, int q, per4_t p, char dim, const char *
                    const uint8_t yid[YID_BIN], int64_t delta)
 {
     uint8_t key[80];
-    const void *v;
-    size_t vl;
-    int64_t old = 0;
-    uint8_t b[8];
+    int64_t old, nv;
     int rc;
     if (delta == 0) return 0;
     size_t kl = ind_sub_prefix(key, s, p, dim, val);
     memcpy(key + kl, yid, YID_BIN);
     kl += YID_BIN;
-    rc = jw_store_get(txn, DB_SETS, key, kl, &v, &vl);
-    if (rc == 0) {
-        if (vl != 8) return JW_IND_ECORRUPT;
-        old = (int64_t)ind_be64_get(v);
-    } else if (rc != JW_STORE_NOTFOUND) {
-        return rc;
-    }
-    int64_t nv = old + delta;
-    if (nv == 0) {
-        if (rc == 0 && (rc = jw_store_del(txn, DB_SETS, key, kl))) return rc;
-    } else {
-        ind_be64_put(b, (uint64_t)nv);
-        if ((rc = jw_store_put(txn, DB_SETS, key, kl, b, 8))) return rc;
-    }
+    if ((rc = counter_add(txn, DB_SETS, key, kl, delta, &old, &nv))) return rc;
     if ((old != 0) != (nv != 0)) return cnt_add(txn, q, p, dim, val, nv != 0 ? 1 : -1);
     return 0;
 }
@@ -94,10 +89,6 @@ static int hist_add(jw_txn_t *txn, int h, int q, per4_t p, char dim, const char 
                     int64_t delta)
 {
     uint8_t key[80];
-    const void *v;
-    size_t vl;
-    int64_t old = 0;
-    uint8_t b[8];
     int rc;
     if (delta == 0) return 0;
     size_t kl = ind_sub_prefix(key, h, p, dim, val);
@@ -106,20 +97,7 @@ static int hist_add(jw_txn_t *txn, int h, int q, per4_t p, char dim, const char 
     key[kl++] = (uint8_t)(ux >> 16);
     key[kl++] = (uint8_t)(ux >> 8);
     key[kl++] = (uint8_t)ux;
-    rc = jw_store_get(txn, DB_HISTS, key, kl, &v, &vl);
-    if (rc == 0) {
-        if (vl != 8) return JW_IND_ECORRUPT;
-        old = (int64_t)ind_be64_get(v);
-    } else if (rc != JW_STORE_NOTFOUND) {
-        return rc;
-    }
-    int64_t nv = old + delta;
-    if (nv == 0) {
-        if (rc == 0 && (rc = jw_store_del(txn, DB_HISTS, key, kl))) return rc;
-    } else {
-        ind_be64_put(b, (uint64_t)nv);
-        if ((rc = jw_store_put(txn, DB_HISTS, key, kl, b, 8))) return rc;
-    }
+    if ((rc = counter_add(txn, DB_HISTS, key, kl, delta, NULL, NULL))) return rc;
     return cnt_add(txn, q, p, dim, val, delta);
 }
 
@@ -540,33 +518,18 @@ static int recover_cb(const void *key, size_t klen, const void *val, size_t vlen
 static int horizon_add(jw_ind_t *ind, jw_txn_t *txn, jw_date_t d, int sign)
 {
     uint8_t key[3];
-    const void *v;
-    size_t vl;
     int64_t old = 0;
     uint64_t cur, nw;
     int y, m, rc;
-    uint8_t b[8];
 
     if (d == IND_NONE32) return 0;
     jw_date_to_ymd(d, &y, &m, NULL);
     key[0] = (uint8_t)(y >> 8);
     key[1] = (uint8_t)y;
     key[2] = (uint8_t)m;
-    rc = jw_store_get(txn, DB_MONTHS, key, 3, &v, &vl);
-    if (rc == 0) {
-        if (vl != 8) return JW_IND_ECORRUPT;
-        old = (int64_t)ind_be64_get(v);
-    } else if (rc != JW_STORE_NOTFOUND) {
-        return rc;
-    }
-    int64_t cnt = old + sign;
-    if (cnt < 0) return JW_IND_ECORRUPT;
-    if (cnt == 0) rc = jw_store_del(txn, DB_MONTHS, key, 3);
-    else {
-        ind_be64_put(b, (uint64_t)cnt);
-        rc = jw_store_put(txn, DB_MONTHS, key, 3, b, 8);
-    }
-    if (rc) return rc;
+    int64_t cnt;
+    if ((rc = counter_add(txn, DB_MONTHS, key, 3, sign, &old, &cnt))) return rc;
+    if (cnt < 0) return JW_IND_ECORRUPT; /* aborts the transaction */
     if ((rc = meta_u64(txn, "ind.hmonth", &cur))) return rc;
     uint64_t hm = (uint64_t)(y * 12 + m - 1) + 1;
     nw = cur;
