@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "bsn/bsn.h"
 #include "jwctl.h"
 #include "pseudo/pseudo.h"
@@ -263,7 +265,7 @@ int jwctl_youth(const char *state, const char *key_file, int argc, char **argv)
         goto out;
     }
     jw_pseudo_yid(pseudo, bsn, strlen(bsn), yid);
-    memset(bsn, 0, sizeof bsn);
+    sodium_memzero(bsn, sizeof bsn); /* not a plain memset: that can be optimised away */
     if (open_store(state, &store)) goto out;
     l.yid = yid;
     if (collect_live(store, &l)) goto out;
@@ -302,6 +304,7 @@ int jwctl_youth(const char *state, const char *key_file, int argc, char **argv)
     }
     status = 0;
 out:
+    sodium_memzero(bsn, sizeof bsn); /* every path, the refused ones too */
     free_list(&l);
     jw_store_close(store);
     jw_pseudo_free(pseudo);
