@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "replay.h"
+#include "version/version.h"
 
 static void usage(FILE *f)
 {
@@ -42,7 +43,8 @@ static void usage(FILE *f)
           "  --files-from F    read the paths, one per line, from F ('-' = stdin), in\n"
           "                    that order (after any PATH arguments)\n"
           "  --quiet           no progress line and no summary\n"
-          "  --help            this text\n",
+          "  --help            this text\n"
+          "  --version         program name and version\n",
           f);
 }
 
@@ -63,6 +65,7 @@ int main(int argc, char **argv)
         {"curve-client", required_argument, NULL, 'K'}, {NULL, 0, NULL, 0},
     };
     const char *files_from = NULL;
+    if (jw_version_requested(argc, argv)) return jw_version_print("jw-replay");
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
