@@ -6,7 +6,7 @@
 #   tests/test_*.c     -> build/asan/tests/test_*  (Criterion, ASan + UBSan)
 #   xsd/*.xsd          -> build/gen/xsd_embed.c    (embedded, one copy per iJw release)
 #   docs/man/*.scd     -> build/man/*.[158]        (scdoc)
-#   scripts/systemd/*.service.in -> build/systemd/*.service (paths filled in)
+#   scripts/systemd/*.service.in -> installed with the paths filled in
 #
 # `make` only builds (programs and man pages); it never installs packages.
 # `make deps` installs missing Debian packages (scripts/install-deps); the
@@ -44,7 +44,7 @@ PROGRAMS  := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard cmd/*/*.c)))))
 SBIN_PROGRAMS := jwd
 BIN_PROGRAMS  := $(filter-out jw-bench-baseline $(SBIN_PROGRAMS),$(PROGRAMS))
 MANPAGES  := $(patsubst docs/man/%.scd,build/man/%,$(sort $(wildcard docs/man/*.scd)))
-UNITS     := $(patsubst scripts/systemd/%.in,build/systemd/%,$(sort $(wildcard scripts/systemd/*.service.in)))
+UNITS     := $(sort $(wildcard scripts/systemd/*.service.in))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 XSDS      := $(sort $(wildcard xsd/*.xsd))
 PROFILES  := $(sort $(wildcard profiles/*.profile))
@@ -56,9 +56,9 @@ BINS      := $(addprefix build/bin/,$(PROGRAMS))
 ASAN_BINS := $(addprefix build/asan/bin/,$(PROGRAMS))
 TEST_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRCS))
 
-.PHONY: all build-all man units deps install test unit-tests leak-check demo bench clean
+.PHONY: all build-all man deps install test unit-tests leak-check demo bench clean
 
-all: build-all man units
+all: build-all man
 ifneq ($(DEPS_OK),yes)
 	@echo "note: some build or test dependencies are missing; 'make deps' (as root) installs them" >&2
 endif
@@ -66,8 +66,6 @@ endif
 build-all: $(BINS)
 
 man: $(MANPAGES)
-
-units: $(UNITS)
 
 # Install missing Debian packages (scripts/install-deps is idempotent and
 # quick when everything is present). Only this target and the ones that
@@ -82,14 +80,7 @@ build/man/%: docs/man/%.scd debian/changelog
 	@echo "  SCDOC   $@"
 	@sed 's/@VERSION@/$(VERSION)/g' $< | scdoc > $@.tmp && mv $@.tmp $@
 
-build/systemd/%: scripts/systemd/%.in FORCE
-	@mkdir -p $(dir $@)
-	@sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' $< > $@.tmp && mv $@.tmp $@
-
-# Units are always re-made: their paths depend on BINDIR/SBINDIR.
-FORCE:
-
-install: build-all man units
+install: build-all man
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
 	  $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/nginx \
 	  $(addprefix $(DESTDIR)$(MANDIR)/man,1 5 8)
@@ -100,7 +91,10 @@ install: build-all man units
 	$(INSTALL) -m 0644 $(filter %.8,$(MANPAGES)) $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/profiles/
 	$(INSTALL) -m 0644 scripts/nginx/jw-indicators.conf $(DESTDIR)$(DATADIR)/nginx/
-	$(INSTALL) -m 0644 $(UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	for u in $(UNITS); do \
+	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u .in) && \
+	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u .in) || exit 1; \
+	done
 
 build/gen/xsd_embed.c: $(XSDS) scripts/embed-xsd
 	@mkdir -p $(dir $@)
@@ -150,7 +144,7 @@ build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libjw.a
 # under valgrind (Criterion does not fail a test on a leak, see
 # reference/c-stack-notes.md §4), then the script-level checks.
 test: deps
-	@$(MAKE) --no-print-directory build-all man units $(ASAN_BINS) $(TEST_BINS)
+	@$(MAKE) --no-print-directory build-all man $(ASAN_BINS) $(TEST_BINS)
 	scripts/run-tests $(TEST_BINS)
 
 demo: deps
