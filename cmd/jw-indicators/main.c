@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "jwi.h"
+#include "version/version.h"
 
 static void usage(FILE *f)
 {
@@ -63,6 +64,7 @@ static void usage(FILE *f)
           "  --batch N          events per write transaction when catching up (default 2000)\n"
           "  --quiet            no progress or summary on stderr\n"
           "  --help             this text\n"
+          "  --version          program name and version\n"
           "\n"
           "HTTP: GET /  (dashboard), /ind/ID, /api/indicators, /api/indicators/ID[.csv]\n"
           "      ?period=&by=&series=&public=1 (CSV also with Accept: text/csv), /metrics\n",
@@ -169,6 +171,7 @@ int main(int argc, char **argv)
         {"events", required_argument, NULL, 'E'}, {"catchup", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
+    if (jw_version_requested(argc, argv)) return jw_version_print("jw-indicators");
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {

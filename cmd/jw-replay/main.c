@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "replay.h"
+#include "version/version.h"
 
 static void usage(FILE *f)
 {
@@ -44,7 +45,8 @@ static void usage(FILE *f)
           "  --apply-log F     --direct: write one line per batch to F: messages applied\n"
           "                    so far and CPU nanoseconds of the applying thread so far\n"
           "  --quiet           no progress line and no summary\n"
-          "  --help            this text\n",
+          "  --help            this text\n"
+          "  --version         program name and version\n",
           f);
 }
 
@@ -66,6 +68,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *files_from = NULL;
+    if (jw_version_requested(argc, argv)) return jw_version_print("jw-replay");
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jwctl.h"
+#include "version/version.h"
 
 static void usage(FILE *f)
 {
@@ -40,7 +41,8 @@ static void usage(FILE *f)
           "options (before the command):\n"
           "  --state DIR            state store of jw-replay --direct or jwd\n"
           "  --key-file F           pseudonymisation key (default DIR/pseudonym.key)\n"
-          "  --catchup EP           jwd's catch-up endpoint (stats --jwd)\n",
+          "  --catchup EP           jwd's catch-up endpoint (stats --jwd)\n"
+          "  --version              program name and version\n",
           f);
 }
 
@@ -48,6 +50,7 @@ int main(int argc, char **argv)
 {
     const char *state = NULL, *key_file = NULL, *catchup = NULL;
     int i = 1;
+    if (jw_version_requested(argc, argv)) return jw_version_print("jwctl");
     while (i + 1 < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0) {
         if (strcmp(argv[i], "--state") == 0) state = argv[i + 1];
         else if (strcmp(argv[i], "--key-file") == 0) key_file = argv[i + 1];

@@ -26,6 +26,7 @@
 #include <zmq.h>
 
 #include "jwd.h"
+#include "version/version.h"
 #include "wire/wire.h"
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -61,7 +62,8 @@ static void usage(FILE *f)
           "                       (required with --curve-secret)\n"
           "  --log F              log file (default: stderr with --foreground, else DIR/jwd.log)\n"
           "  --foreground         do not detach (for systemd and tests)\n"
-          "  --help               this text\n",
+          "  --help               this text\n"
+          "  --version            program name and version\n",
           f);
 }
 
@@ -142,6 +144,7 @@ int main(int argc, char **argv)
         {"batch-ms", 1, 0, 'm'}, {"max-in-flight", 1, 0, 'f'}, {"curve-secret", 1, 0, 'S'},
         {"curve-allow", 1, 0, 'A'}, {"log", 1, 0, 'l'}, {"foreground", 0, 0, 'F'}, {"help", 0, 0, 'h'}, {"events-hwm", 1, 0, 'H'},
         {0, 0, 0, 0}};
+    if (jw_version_requested(argc, argv)) return jw_version_print("jwd");
     int c;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {
