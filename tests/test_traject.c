@@ -643,3 +643,127 @@ Test(deliveries, temporary_and_definitive_stop)
     live_free(&l);
     harness_close(&h);
 }
+
+/* ---- conflicts name their source ---- */
+
+typedef struct {
+    harness_t *h;
+    const jw_ijw_msg_t *m;
+    const char *source;
+    jw_outcome_t outcome;
+} from_ctx_t;
+
+static int apply_from_fn(jw_txn_t *txn, void *ctx)
+{
+    from_ctx_t *c = ctx;
+    unsigned char hash[32];
+    msg_hash(c->m, hash);
+    int rc = jw_traject_check_profile(c->h->traject, txn);
+    if (rc) return rc;
+    return jw_traject_apply_from(c->h->traject, txn, c->m, c->source, hash, &c->outcome,
+                                 &c->h->counts);
+}
+
+static jw_outcome_t apply_from(harness_t *h, const jw_ijw_msg_t *m, const char *source)
+{
+    from_ctx_t c = {h, m, source, JW_APPLIED};
+    int rc = jw_store_write(h->store, apply_from_fn, &c);
+    cr_assert_eq(rc, 0, "apply: %s", jw_traject_strerror(rc));
+    return c.outcome;
+}
+
+static int dl_cb(const void *k, size_t kl, const void *v, size_t vl, void *ctx)
+{
+    (void)k; (void)kl;
+    live_t *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->json = realloc(l->json, l->cap * sizeof *l->json);
+    }
+    l->json[l->n++] = strndup(v, vl);
+    return 0;
+}
+
+static int dl_read(jw_txn_t *txn, void *ctx)
+{
+    return jw_store_iter(txn, JW_DB_DEADLETTERS, NULL, 0, dl_cb, ctx);
+}
+
+static void mk323(jw_ijw_msg_t *m, const char *ident, const char *ref, int64_t cents)
+{
+    jw_ijw_msg_init(m);
+    m->type = JW_MSG_323;
+    m->header.berichtcode = 490;
+    m->header.versie = 3;
+    m->header.subversie = 2;
+    m->header.release = 2;
+    snprintf(m->header.afzender, sizeof m->header.afzender, "11111111");
+    snprintf(m->header.ontvanger, sizeof m->header.ontvanger, "0505");
+    snprintf(m->header.identificatie, sizeof m->header.identificatie, "%s", ident);
+    m->header.dagtekening = hd("2024-03-05");
+    m->clients = calloc(1, sizeof *m->clients);
+    m->n_clients = m->cap_clients = 1;
+    snprintf(m->clients[0].yid, sizeof m->clients[0].yid, "%s", YID_A);
+    m->clients[0].bsn_valid = 1;
+    m->prestaties = calloc(1, sizeof *m->prestaties);
+    m->n_prestaties = m->cap_prestaties = 1;
+    jw_ijw_prestatie_t *p = &m->prestaties[0];
+    snprintf(p->referentienummer, sizeof p->referentienummer, "%s", ref);
+    p->toewijzingnummer = 7;
+    snprintf(p->categorie, sizeof p->categorie, "45");
+    snprintf(p->code, sizeof p->code, "45A01");
+    p->begindatum = hd("2024-02-01");
+    p->einddatum = hd("2024-02-29");
+    p->volume = 8;
+    p->eenheid = 4;
+    p->tarief = 9000;
+    p->bedrag = cents;
+    p->dc = 'D';
+}
+
+/* A conflict (TR056: same message identity, other content; TR314: a
+ * ReferentieNummer already declared) is dead-lettered with the name of the
+ * file or archive entry it came from, as every other dead letter. */
+Test(deadletters, conflicts_name_their_source)
+{
+    harness_t h;
+    jw_ijw_msg_t m;
+    live_t l;
+    harness_open(&h, "zuid-limburg");
+    alloc_spec_t a = {.ident = "C1", .gemeente = "0505", .aanbieder = "11111111", .yid = YID_A,
+                      .cat = "45", .code = "45A01", .tn = 7, .datum = "2024-01-10",
+                      .ingang = "2024-01-15", .eind = NULL};
+    mk301(&m, &a);
+    cr_assert_eq(apply_from(&h, &m, "in/a.xml"), JW_APPLIED);
+    jw_ijw_msg_clear(&m);
+    a.ingang = "2024-01-16"; /* same identity C1, other content */
+    mk301(&m, &a);
+    cr_assert_eq(apply_from(&h, &m, "archive.tar.gz:2024/b.xml"), JW_DEADLETTERED);
+    jw_ijw_msg_clear(&m);
+
+    mk323(&m, "D1", "REF-1", 72000);
+    cr_assert_eq(apply_from(&h, &m, "in/d1.xml"), JW_APPLIED);
+    jw_ijw_msg_clear(&m);
+    mk323(&m, "D2", "REF-1", 80000); /* another message, the same line identity */
+    cr_assert_eq(apply_from(&h, &m, "in/d2.xml"), JW_DEADLETTERED);
+    jw_ijw_msg_clear(&m);
+
+    memset(&l, 0, sizeof l);
+    cr_assert_eq(jw_store_read(h.store, dl_read, &l), 0);
+    cr_assert_eq(l.n, 2);
+    int tr056 = 0, tr314 = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (strstr(l.json[i], "\"TR056\"")) {
+            tr056++;
+            cr_expect(has(l.json[i], "source", "\"archive.tar.gz:2024/b.xml\""), "%s", l.json[i]);
+            cr_expect(has(l.json[i], "identity", "\"436/0505/C1\""), "%s", l.json[i]);
+        }
+        if (strstr(l.json[i], "\"TR314\"")) {
+            tr314++;
+            cr_expect(has(l.json[i], "source", "\"in/d2.xml\""), "%s", l.json[i]);
+        }
+    }
+    cr_expect(tr056 == 1 && tr314 == 1);
+    live_free(&l);
+    harness_close(&h);
+}

@@ -84,6 +84,13 @@ int jw_traject_check_profile(jw_traject_t *t, jw_txn_t *txn);
 int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
                      const unsigned char hash[32], jw_outcome_t *outcome,
                      jw_traject_counts_t *counts);
+/* The same, naming where the message came from (file or archive entry,
+ * as for jw_traject_deadletter; NULL = unknown): a conflict (TR056,
+ * TR314) is dead-lettered with that source. source is only read during
+ * the call. */
+int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
+                          const char *source, const unsigned char hash[32],
+                          jw_outcome_t *outcome, jw_traject_counts_t *counts);
 
 /* Store a dead letter for a message that failed a layer. source names where
  * it came from (file or archive entry; never message content); err holds no
