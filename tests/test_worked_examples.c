@@ -343,6 +343,33 @@ Test(worked_example, every_indicator)
     EQ("IND-23", "2024", "on_time", 7);
     EQ("IND-23", "2024", "share_pct", 87.5);
 
+    /* IND-26, episodes by Ingangsdatum. 2024 cohort (horizon 2024-12-31): Y4/7 12 ended,
+     * Y1/2 78 censored (2024-10-15..12-31), Y1/1 82 ended, Y2/3 151 ended, Y2/4 184 censored,
+     * Y3/6 214 censored, Y5/9 245 censored, Y3/5 306 censored (its end 2025-02-28 lies past the
+     * horizon). S(12) = 7/8, S(82) = 7/8 * 5/6 = 0.7292, S(151) = 0.7292 * 4/5 = 0.5833: the
+     * median is not reached. 2023 cohort: Y5/8 123 and Y6/10 303, both ended: S(123) = 1/2 <=
+     * 0.5 -> median 123; S(303) = 0 -> p90 303. CI at 123: V = 1/(2*1) = 0.5, se = 0.7071 /
+     * 0.6931 = 1.0201, lo = 0.5^exp(1.96 * 1.0201) = 0.006, hi = 0.5^exp(-1.96 * 1.0201) =
+     * 0.910: median CI [123, 303] (hi first <= 0.5 at 303), p90 CI [123, 303]. */
+    EQ("IND-26", "2024", "n", 8);
+    EQ("IND-26", "2024", "ended", 3);
+    EQ("IND-26", "2024", "censored", 5);
+    NA("IND-26", "2024", "median");
+    EQ("IND-26", "2023", "median", 123);
+    EQ("IND-26", "2023", "median_lo", 123);
+    EQ("IND-26", "2023", "median_hi", 303);
+    EQ("IND-26", "2023", "p90", 303);
+    EQ("IND-26", "2023", "p90_lo", 123);
+    {
+        jw_ind_km_t k;
+        jw_ind_period_t y = {'Y', 2024, 0};
+        cr_assert_eq(jw_ind_km(w->ind, y, JW_IND_BY_TOTAL, NULL, &k), 0);
+        cr_assert_eq(k.n, 8);
+        cr_expect(k.rows[2].t == 82 && k.rows[2].at_risk == 6 && fabs(k.rows[2].s - 35.0 / 48) < 1e-9);
+        cr_expect(k.rows[3].t == 151 && k.rows[3].at_risk == 5 && fabs(k.rows[3].s - 7.0 / 12) < 1e-9);
+        jw_ind_km_free(&k);
+    }
+
     /* Published (threshold 5): IND-01 2024 youths 5 is shown; IND-03 2024 starts 4 is
      * suppressed; IND-04 2025 starts 0 is shown as 0; IND-11's share 1/2 is suppressed; the
      * mean of IND-12 (n 3) is suppressed. */

@@ -103,6 +103,16 @@ static const jw_ind_def_t CATALOGUE[] = {
      "(weekends and Algemene termijnenwet holidays are not working days).",
      3, {C("reports", "start/stop reports", COUNT), C("on_time", "within 5 working days", COUNT),
          C("share_pct", "on time %", PERCENT)}, 2},
+    {"IND-26", "Duur incl. lopende zorg", "Duration with ongoing care",
+     "Kaplan-Meier estimate of the allocation episode's duration (Einddatum - Ingangsdatum + 1) "
+     "over every episode that started in the period, those still in care at the data horizon "
+     "censored there: median and p90 (smallest duration with S(t) <= 0.5 / 0.1) with a 95 % "
+     "confidence interval (Greenwood, log-log transform; Brookmeyer-Crowley for the quantiles).",
+     9, {C("n", "episodes started", COUNT), C("ended", "ended by the horizon", COUNT),
+         C("censored", "still in care (censored)", COUNT), C("median", "median days", DAYS),
+         C("median_lo", "median, 95% CI low", DAYS), C("median_hi", "median, 95% CI high", DAYS),
+         C("p90", "p90 days", DAYS), C("p90_lo", "p90, 95% CI low", DAYS),
+         C("p90_hi", "p90, 95% CI high", DAYS)}, 3},
 };
 
 #undef C
@@ -140,6 +150,7 @@ size_t ind_def_quantities(const jw_ind_def_t *def, int *qs, size_t cap)
         {"IND-14", {Q_W_N, Q_WAITLIST, 0}}, {"IND-14b", {Q_14B_N, 0, 0}},
         {"IND-15", {Q_TRF, Q_Y02, 0}},  {"IND-16", {Q_COST, Q_Y16, 0}},
         {"IND-17", {Q_COST, Q_Y16, 0}}, {"IND-23", {Q_T23_N, 0, 0}},
+        {"IND-26", {Q_KM_N, 0, 0}},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)

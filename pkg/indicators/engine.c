@@ -319,6 +319,42 @@ static int same_dims(const ep_t *x, const ep_t *y)
     return va == vb;
 }
 
+/* IND-26: the episode's Kaplan-Meier observation with the horizon's last
+ * day hend, in *x (duration * 2 + event). Every episode with a live start
+ * on or before the horizon takes part: ended (its Einddatum, planned or
+ * not, on or before the horizon) with duration Einddatum - Ingangsdatum +
+ * 1, else censored with duration hend - Ingangsdatum + 1. Returns 0 when
+ * the episode takes no part. */
+static int km_obs(const ep_t *e, jw_date_t hend, int32_t *x)
+{
+    if (!e || !e->has_start || hend == IND_NONE32 || e->s_start > hend) return 0;
+    int event = e->has_stop && e->p_end <= hend;
+    int64_t dur = (int64_t)(event ? e->p_end : hend) - e->s_start + 1;
+    if (dur < 1 || dur > 1000000) return 0; /* an end before the start: no duration */
+    *x = (int32_t)(dur * 2 + event);
+    return 1;
+}
+
+/* Move the episode's IND-26 observation, when it changed. */
+static int km_transition(jw_txn_t *txn, const ep_t *old, jw_date_t old_hend, const ep_t *nw,
+                         jw_date_t new_hend)
+{
+    int32_t xo = 0, xn = 0;
+    int ko = km_obs(old, old_hend, &xo), kn = km_obs(nw, new_hend, &xn), v, rc;
+    dims_t da, db;
+    if (!ko && !kn) return 0;
+    if (ko) ep_dims(old, &da, &v);
+    if (kn) ep_dims(nw, &db, &v);
+    if (ko && kn && xo == xn && old->s_start == nw->s_start) {
+        int same = 1;
+        for (int i = 1; i < 4; i++) same = same && strcmp(da.v[i], db.v[i]) == 0;
+        if (same) return 0;
+    }
+    if (ko && (rc = fan_hist(txn, H_KM, Q_KM_N, old->s_start, &da, xo, -1))) return rc;
+    if (kn && (rc = fan_hist(txn, H_KM, Q_KM_N, nw->s_start, &db, xn, +1))) return rc;
+    return 0;
+}
+
 /* Move an episode's contribution from (old, old_hend) to (new, new_hend):
  * only the difference is written. old/new may be NULL (no episode). */
 static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, jw_date_t old_hend,
@@ -329,6 +365,8 @@ static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, jw_date_
     dims_t da, db;
     int va, vb, rc;
     const uint8_t *yid = old ? old->yid : nw ? nw->yid : NULL;
+
+    if ((rc = km_transition(txn, old, old_hend, nw, new_hend))) return rc;
 
     rc = ep_items(old, old_hend, &A);
     if (!rc) rc = ep_items(nw, new_hend, &B);
