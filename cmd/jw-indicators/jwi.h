@@ -61,4 +61,8 @@ int jwi_html_index(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
 int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_json_t *out, char *err,
                        size_t errlen);
 
+/* The IND-26 survival curve (SVG) of the episodes started in sel, with
+ * its summary; suppressed in published views below the threshold. */
+int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, jw_json_t *out);
+
 #endif
