@@ -831,7 +831,14 @@ static int batch_fn(jw_txn_t *txn, void *ctx)
         int mismatch = 0;
         if (x->seq <= last) continue;
         if (x->seq != last + 1) return JW_IND_EGAP;
-        if (ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err)) {
+        int bad = ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err);
+        if (bad && mismatch && x->seq < b->ind->foreign_below) {
+            /* an event of the store's earlier profile: skipped, but a retraction still
+             * takes back whatever it names (docs/indicators.md, changing the profile) */
+            if (e.type != EV_RETRACT) e.type = EV_NONE;
+            bad = 0;
+        }
+        if (bad) {
             uint8_t k[8];
             if (mismatch) return JW_IND_EPROFILE;
             ind_be64_put(k, x->seq);
@@ -956,6 +963,17 @@ static int src_last_read(jw_txn_t *txn, void *ctx)
     return jw_store_last_seq(txn, ctx);
 }
 
+/* The seq at which the source store last changed its profile (0 = never). */
+static int since_read(jw_txn_t *txn, void *ctx)
+{
+    int rc = jw_store_meta_get_u64(txn, "profile.since", ctx);
+    if (rc == JW_STORE_NOTFOUND) {
+        *(uint64_t *)ctx = 0;
+        return 0;
+    }
+    return rc;
+}
+
 int jw_ind_catch_up(jw_ind_t *ind, jw_store_t *src, size_t batch, uint64_t *applied)
 {
     chunk_t c;
@@ -974,6 +992,7 @@ int jw_ind_catch_up(jw_ind_t *ind, jw_store_t *src, size_t batch, uint64_t *appl
             goto out;
         }
     }
+    if ((rc = jw_store_read(src, since_read, &ind->foreign_below))) goto out;
     for (;;) {
         size_t done = 0;
         if ((rc = jw_store_read(src, chunk_read, &c))) goto out;

@@ -137,6 +137,10 @@ struct jw_ind {
     jw_store_t *st;
     const jw_profile_t *profile;
     int read_only;
+    /* events with a seq below this that carry another profile belong to an
+     * earlier derivation of the source store (it was re-profiled at this
+     * seq, META profile.since): skipped, their retractions applied; 0 = none */
+    uint64_t foreign_below;
     /* scratch, reset per use */
     void *items_a, *items_b;
     size_t cap_a, cap_b;

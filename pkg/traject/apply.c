@@ -699,3 +699,28 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
     counts->applied++;
     return 0;
 }
+
+/* ---- for reprofile.c (the same steps, outside a message) ---- */
+
+int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const char *cause,
+                     jw_traject_counts_t *counts)
+{
+    return rederive_youth(t, txn, yid_hex, cause, counts);
+}
+
+int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
+                      size_t body_len, uint64_t *seq_out)
+{
+    return log_event(t, txn, id, body, body_len, seq_out);
+}
+
+int traject_log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
+                        const uint8_t old_id[8], uint64_t old_seq)
+{
+    return log_retract(t, txn, cause, yid, old_id, old_seq);
+}
+
+const jw_profile_t *traject_profile(const jw_traject_t *t)
+{
+    return t->profile;
+}
