@@ -1028,6 +1028,46 @@ Test(indicators, reprofile_equals_fresh_replay)
     rm_rf(tmp);
 }
 
+/* jw-indicators --compare: the return-to-care figures of three definitions over one store
+ * (the basic scenario, derived under zuid-limburg), by hand from fixtures/scenarios/basic:
+ *   2024 Zuid-Limburg (segment scope, 15-180 days): instroom 9, stapeling Y4/2002, doorstroom
+ *     Y3/1005, hernieuwd Y6/1007, returns Y1/1002 + Y7/2006 = 2, uitstroom 9 (basic_zuid_limburg);
+ *   2024 Twente (all care, >= 6 months, return class hernieuwd): instroom 8 (Y7's crisis 2005
+ *     follows 2004 at gap 62: class recidive), stapeling 1, doorstroom Y3/1005 + Y7/2006 = 2,
+ *     hernieuwd = returns = Y6/1007 = 1, uitstroom 10 stops - 2 continued (1004, 2005) = 8;
+ *   2024 CBS (all care, 5 years, every gap >= 2): instroom 8, stapeling 1, doorstroom 1,
+ *     hernieuwd 0, returns Y1/1002, Y6/1007, Y7/2005, Y7/2006 = 4, uitstroom 10 - 1 = 9;
+ *   ended_before 2024 = uitstroom 2023 = 0 (no rate); 2025: instroom Y10 Y11 Y12 = 3, returns 0,
+ *   uitstroom Y1/1002 Y7/2006 Y11 = 3, ended_before = uitstroom 2024, rate 0.00. */
+Test(indicators, compare_definitions)
+{
+    char tmp[64], state[96];
+    need_bin("jw-replay");
+    need_bin("jw-indicators");
+    mktmp(tmp, sizeof tmp, "compare");
+    snprintf(state, sizeof state, "%s/state", tmp);
+    sh("build/bin/jw-replay --direct --quiet --profile zuid-limburg --state %s fixtures/scenarios/basic", state);
+    sh("build/bin/jw-indicators --state %s --compare zuid-limburg,twente,cbs --format csv | tr -d '\\r' > %s/c.csv",
+       state, tmp);
+    static const char *want[] = {
+        "year,profile,return_class,instroom,stapeling,doorstroom,hernieuwd,returns,uitstroom,ended_before,rate_pct",
+        "2024,zuid-limburg,recidive,9,1,1,1,2,9,0,",
+        "2024,twente,hernieuwd,8,1,2,1,1,8,0,",
+        "2024,cbs,recidive,8,1,1,0,4,9,0,",
+        "2025,zuid-limburg,recidive,3,0,0,0,0,3,9,0.00",
+        "2025,twente,hernieuwd,3,0,0,0,0,3,8,0.00",
+        "2025,cbs,recidive,3,0,0,0,0,3,9,0.00",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        sh("grep -qFx '%s' %s/c.csv || { cat %s/c.csv; exit 1; }", want[i], tmp, tmp);
+    /* the state store is not written: its own profile and events stay */
+    sh("build/bin/jw-indicators --quiet --state %s --from-log --print IND-06 --period 2024 > /dev/null", state);
+    /* a table, and an unknown profile is an error */
+    sh("build/bin/jw-indicators --state %s --compare twente,cbs | grep -q 'Return to care under 2 definitions'", state);
+    sh("! build/bin/jw-indicators --state %s --compare twente,nosuch 2>/dev/null", state);
+    rm_rf(tmp);
+}
+
 /* ---- HTTP ---- */
 
 typedef struct {
