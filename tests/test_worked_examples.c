@@ -380,3 +380,57 @@ Test(worked_example, every_indicator)
     SUPP("IND-12", "2024", "mean");
     wx_close(w);
 }
+
+/* ---- rates per 1,000 youths (fixtures/profiles/example-population.profile: invented figures,
+ * 2024 only: 0935 Maastricht 16000 aged 0-17 and 24000 aged 0-22, 0917 Heerlen 12000 and 17000) */
+
+static void feed_p(jw_ind_t *ind, uint64_t *seq, const char *yid, const char *gem, int tn, const char *date)
+{
+    char ev[700];
+    ++*seq;
+    snprintf(ev, sizeof ev,
+             "{\"id\":\"%016llx\",\"seq\":%llu,\"type\":\"start\",\"profile\":\"example-population\",\"msg\":\"x\","
+             "\"yid\":\"%s\",\"gemeente\":\"%s\",\"aanbieder\":\"" A "\",\"toewijzing\":%d,\"segment\":\"ambulant\","
+             "\"date\":\"%s\",\"class\":\"instroom\",\"toewijzingsdatum\":\"%s\",\"request_date\":null}",
+             (unsigned long long)(0xbee00000ull + *seq), (unsigned long long)*seq, yid, gem, tn, date, date);
+    cr_assert_eq(jw_ind_consume(ind, *seq, ev, strlen(ev)), 0, "%s", ev);
+}
+
+Test(worked_example, rates_per_1000)
+{
+    wx_t ww, *w = &ww;
+    char err[256];
+    uint64_t seq = 0;
+    memset(w, 0, sizeof *w);
+    snprintf(w->dir, sizeof w->dir, "/tmp/jw-wx-XXXXXX");
+    cr_assert_not_null(mkdtemp(w->dir));
+    cr_assert_eq(jw_profile_load("fixtures/profiles/example-population.profile", &w->prof, err, sizeof err), 0,
+                 "%s (run the tests from the repository root)", err);
+    cr_assert_str_eq(jw_profile_gemeente_name(w->prof, "0935"), "Maastricht");
+    cr_assert_eq(jw_ind_open(w->dir, w->prof, NULL, &w->ind), 0);
+    /* five youths start in 2024: three in 0935, two in 0917; one more in 0935 in 2025 */
+    feed_p(w->ind, &seq, Y1, "0935", 1, "2024-02-01");
+    feed_p(w->ind, &seq, Y2, "0935", 2, "2024-03-01");
+    feed_p(w->ind, &seq, Y3, "0935", 3, "2024-04-01");
+    feed_p(w->ind, &seq, Y4, "0917", 4, "2024-05-01");
+    feed_p(w->ind, &seq, Y5, "0917", 5, "2024-06-01");
+    feed_p(w->ind, &seq, Y6, "0935", 6, "2025-01-15");
+    /* IND-01 2024: 5 youths over the region's 16000 + 12000 = 28000 aged 0-17: 5 / 28000 x 1000 =
+     * 0.18; over 24000 + 17000 = 41000 aged 0-22: 0.12. 0935: 3 / 16000 x 1000 = 0.19,
+     * 3 / 24000 x 1000 = 0.125; 0917: 2 / 12000 x 1000 = 0.17, 2 / 17000 x 1000 = 0.12 */
+    EQ("IND-01", "2024", "per_1000_0_17", 5000.0 / 28000);
+    EQ("IND-01", "2024", "per_1000_0_22", 5000.0 / 41000);
+    EQB("IND-01", "2024", "gemeente", "0935", "per_1000_0_17", 3000.0 / 16000);
+    EQB("IND-01", "2024", "gemeente", "0935", "per_1000_0_22", 3000.0 / 24000);
+    EQB("IND-01", "2024", "gemeente", "0917", "per_1000_0_22", 2000.0 / 17000);
+    /* IND-03: the same five starts are instroom; IND-02: no residential youths: 0 per 1,000 */
+    EQ("IND-03", "2024", "per_1000_0_17", 5000.0 / 28000);
+    EQ("IND-02", "2024", "per_1000_0_17", 0);
+    /* 2025 has no population in the profile: no rate */
+    NA("IND-01", "2025", "per_1000_0_17");
+    /* a segment row takes the region's population */
+    EQB("IND-01", "2024", "segment", "ambulant", "per_1000_0_17", 5000.0 / 28000);
+    /* published (threshold 5): 5 youths are shown with their rate; 3 in 0935 are not */
+    PUB("IND-01", "2024", "per_1000_0_17", 5000.0 / 28000);
+    wx_close(w);
+}

@@ -12,15 +12,23 @@ static const jw_ind_def_t CATALOGUE[] = {
      "Distinct youths with at least one allocation episode [Ingangsdatum, Einddatum "
      "(open = ongoing)] overlapping the period, counted up to the data horizon; stock = "
      "distinct youths in care on the period's last day (an episode ending that day excluded). "
-     "Breakdown by the episode's gemeente, aanbieder and segment.",
-     2, {C("youths", "youths in care", COUNT), C("stock", "in care at period end", COUNT)}, 0},
+     "Breakdown by the episode's gemeente, aanbieder and segment. Per 1,000: youths / the "
+     "profile's population aged 0-17 (0-22) on 1 January of the period's year x 1,000 (the "
+     "gemeente's for a gemeente row, the region's otherwise).",
+     4, {C("youths", "youths in care", COUNT), C("stock", "in care at period end", COUNT),
+         C("per_1000_0_17", "youths per 1,000 aged 0-17", PER1000),
+         C("per_1000_0_22", "youths per 1,000 aged 0-22", PER1000)}, 0},
     {"IND-02", "Jeugdigen met verblijf", "Youths in residential care",
      "IND-01 restricted to episodes in segments the profile marks verblijf = yes.",
-     2, {C("youths", "youths in residential care", COUNT),
-         C("stock", "in residential care at period end", COUNT)}, 0},
+     4, {C("youths", "youths in residential care", COUNT),
+         C("stock", "in residential care at period end", COUNT),
+         C("per_1000_0_17", "youths per 1,000 aged 0-17", PER1000),
+         C("per_1000_0_22", "youths per 1,000 aged 0-22", PER1000)}, 0},
     {"IND-03", "Instroom", "Intake (instroom)",
      "Start events of class instroom (no earlier episode in scope) with Ingangsdatum in the period.",
-     1, {C("starts", "instroom starts", COUNT)}, 0},
+     3, {C("starts", "instroom starts", COUNT),
+         C("per_1000_0_17", "starts per 1,000 aged 0-17", PER1000),
+         C("per_1000_0_22", "starts per 1,000 aged 0-22", PER1000)}, 0},
     {"IND-04", "Stapeling", "Stacking (stapeling)",
      "Start events of class stapeling (gap below the profile's stapeling bound) with Ingangsdatum "
      "in the period.",

@@ -101,6 +101,7 @@ typedef enum {
     JW_IND_UNIT_DAYS,
     JW_IND_UNIT_EUR,
     JW_IND_UNIT_ETMAAL,    /* a sum of declared etmalen (not a count of people) */
+    JW_IND_UNIT_PER1000,   /* per 1,000 inhabitants of an age band (profile population) */
 } jw_ind_unit_t;
 
 #define JW_IND_MAX_COLS 12

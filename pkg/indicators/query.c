@@ -395,6 +395,20 @@ static int id_is(const jw_ind_def_t *d, const char *id)
     return strcmp(d->id, id) == 0;
 }
 
+/* count per 1,000 inhabitants of the profile's population in the period's
+ * year (a rolling window: the year of its last month): the gemeente's on a
+ * gemeente row, the region's otherwise; NA without a population. */
+static void per_1000(const qctx_t *q, jw_ind_period_t p, char dim, const char *val, int64_t count,
+                     jw_ind_row_t *row, int col)
+{
+    int64_t n17 = 0, n22 = 0;
+    int year = p.year; /* R12: the year of its last month */
+    int known = jw_profile_population(q->ind->profile, dim == DIM_GEMEENTE ? val : NULL, year, &n17, &n22);
+    int sp = small(q, count);
+    row->v[col] = vderived(n17 ? 1000.0 * (double)count / (double)n17 : 0, !known || n17 == 0, sp);
+    row->v[col + 1] = vderived(n22 ? 1000.0 * (double)count / (double)n22 : 0, !known || n22 == 0, sp);
+}
+
 static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_ind_row_t *row)
 {
     const jw_ind_def_t *d = q->def;
@@ -412,10 +426,12 @@ static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_i
         if ((rc = rd_last(&c, two ? Q_Y02S : Q_Y01S, &b))) return rc;
         row->v[0] = vcount(q, a);
         row->v[1] = vcount(q, b);
+        per_1000(q, p, dim, val, a, row, 2);
     } else if (id_is(d, "IND-03") || id_is(d, "IND-04") || id_is(d, "IND-05") || id_is(d, "IND-07")) {
         int cls = id_is(d, "IND-03") ? 0 : id_is(d, "IND-04") ? 1 : id_is(d, "IND-05") ? 2 : 4;
         if ((rc = rd_sum(&c, Q_CLS0 + cls, &a))) return rc;
         row->v[0] = vcount(q, a);
+        if (cls == 0) per_1000(q, p, dim, val, a, row, 1);
     } else if (id_is(d, "IND-06")) {
         jw_ind_period_t pp = p;
         cell_t prev;
@@ -741,6 +757,9 @@ static int push_row(run_t *r, jw_ind_period_t p, jw_ind_by_t by, const char *key
     row->label = "";
     if (by == JW_IND_BY_SEGMENT) {
         const char *l = jw_profile_segment_label(r->q.ind->profile, key);
+        row->label = l ? l : "";
+    } else if (by == JW_IND_BY_GEMEENTE) {
+        const char *l = jw_profile_gemeente_name(r->q.ind->profile, key); /* the profile's name */
         row->label = l ? l : "";
     }
     row->partial = r->q.st.horizon == IND_NONE32 || jw_ind_period_last(p) > r->q.st.horizon;
