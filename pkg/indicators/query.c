@@ -404,7 +404,7 @@ static void per_1000(const qctx_t *q, jw_ind_period_t p, char dim, const char *v
     int64_t n17 = 0, n22 = 0;
     int year = p.year; /* R12: the year of its last month */
     int known = jw_profile_population(q->ind->profile, dim == DIM_GEMEENTE ? val : NULL, year, &n17, &n22);
-    int sp = small(q, count);
+    int sp = known && small(q, count); /* no population: no value, nothing to suppress */
     row->v[col] = vderived(n17 ? 1000.0 * (double)count / (double)n17 : 0, !known || n17 == 0, sp);
     row->v[col + 1] = vderived(n22 ? 1000.0 * (double)count / (double)n22 : 0, !known || n22 == 0, sp);
 }
