@@ -38,6 +38,7 @@
 
 #include "indicators/indicators.h"
 #include "profile/profile.h"
+#include "store/store.h"
 
 #define YA "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 
@@ -261,6 +262,33 @@ Test(km, censored_episodes_and_a_retraction)
     COL(ind, "2024", "median", 50);
 
     jw_ind_close(ind);
+    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    jw_profile_free(p);
+}
+
+/* A store of the layout before IND-26 (schema 1) is refused with a request to rebuild,
+ * rather than silently lacking the IND-26 histograms. */
+static int put_schema1(jw_txn_t *txn, void *ctx)
+{
+    (void)ctx;
+    return jw_store_meta_put_u64(txn, "ind.schema", 1);
+}
+
+Test(km, older_store_layout_is_refused)
+{
+    char err[256], dir[64];
+    jw_profile_t *p;
+    jw_store_t *st;
+    jw_store_options_t so;
+    cr_assert_eq(jw_profile_load("zuid-limburg", &p, err, sizeof err), 0);
+    jw_ind_t *ind = open_store(dir, sizeof dir, p);
+    jw_ind_close(ind);
+    memset(&so, 0, sizeof so);
+    cr_assert_eq(jw_store_open(dir, &so, &st), 0);
+    cr_assert_eq(jw_store_write(st, put_schema1, NULL), 0);
+    jw_store_close(st);
+    cr_expect_eq(jw_ind_open(dir, p, NULL, &ind), JW_IND_ESCHEMA);
+    cr_expect(strstr(jw_ind_strerror(JW_IND_ESCHEMA), "--rebuild") != NULL);
     nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
     jw_profile_free(p);
 }

@@ -310,7 +310,7 @@ int jwi_html_compare(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
     if (years && hi > 0) {
         int W = 720, H = 260, L = 50, T = 30, B = 30;
         double gw = (double)(W - L - 10) / years, bw = gw * 0.8 / (double)c.n, ph = H - T - B;
-        hi = ceil(hi / 10.0) * 10.0;
+        hi = ceil(hi / 20.0) * 20.0; /* ticks at quarters: whole numbers */
         jw_ind_textf(o, "<h2>Return rate (%%) by year</h2><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
                         "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"return rate by profile\">\n",
                      W, H, W, H);

@@ -1025,6 +1025,7 @@ const char *jw_ind_strerror(int rc)
     case JW_IND_EQUERY: return "bad query";
     case JW_IND_ENOTFOUND: return "no such indicator";
     case JW_IND_EIO: return "cannot remove the indicator store files";
+    case JW_IND_ESCHEMA: return "the indicator store was built by another version of jw-indicators: use --rebuild";
     case JW_IND_ESTALE: return "the indicator store is ahead of the event log (another or a rebuilt state store): use --rebuild";
     default: return jw_store_strerror(rc);
     }
@@ -1050,6 +1051,10 @@ static int check_profile(jw_txn_t *txn, void *ctx)
     }
     if (rc) return rc;
     if (vl != strlen(p->name) || memcmp(v, p->name, vl) != 0) p->mismatch = 1;
+    uint64_t schema = 0;
+    rc = jw_store_meta_get_u64(txn, "ind.schema", &schema);
+    if (rc && rc != JW_STORE_NOTFOUND) return rc;
+    if (!p->mismatch && schema != IND_SCHEMA) p->mismatch = 2; /* an older layout (e.g. without IND-26) */
     return 0;
 }
 
@@ -1075,7 +1080,7 @@ int jw_ind_open(const char *dir, const jw_profile_t *profile, const jw_ind_optio
     prof_ctx_t pc = {jw_profile_name(profile), so.read_only, 0};
     rc = so.read_only ? jw_store_read(ind->st, check_profile, &pc)
                       : jw_store_write(ind->st, check_profile, &pc);
-    if (!rc && pc.mismatch) rc = JW_IND_EPROFILE;
+    if (!rc && pc.mismatch) rc = pc.mismatch == 2 ? JW_IND_ESCHEMA : JW_IND_EPROFILE;
 out:
     if (rc) {
         jw_ind_close(ind);
