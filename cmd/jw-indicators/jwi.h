@@ -63,7 +63,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
 
 /* Definitions side by side (compare.c): the return-to-care figures of
  * the profiles in list (comma-separated) over the state store src, each
- * from a temporary derivation of the stored facts. Printed as a table (or
+ * counted from the stored facts derived under it (nothing written). Printed as a table (or
  * CSV); the exit status. The dashboard page /compare does the same for
  * the store's profile and zuid-limburg, twente and cbs. */
 int jwi_compare_print(jw_store_t *src, const char *list, int public_, int csv);
