@@ -506,6 +506,9 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         if (n) svg_series(o, d, sub, n, col, any ? goal : NULL);
         else jw_ind_textf(o, "<p class=\"muted\">No data yet.</p>\n");
     }
+    if (sel.year && (strcmp(d->id, "IND-12") == 0 || strcmp(d->id, "IND-26") == 0) &&
+        (rc = jwi_html_km(app, sel, pub, o)))
+        goto out;
     if (need_segments) {
         /* the series table below shows the totals */
         size_t m = 0;

@@ -475,6 +475,16 @@ static void handle(jwi_t *app, int fd)
         api_indicator(app, fd, id, &p, csv, head_only);
         return;
     }
+    if (strcmp(target, "/compare") == 0 && np == 0) { /* definitions side by side (compare.c) */
+        jw_json_t b;
+        jw_json_init(&b);
+        int rc = jwi_html_compare(app, &b, err, sizeof err);
+        if (rc == JW_IND_EQUERY) respond_error(app, fd, 400, err, 0, head_only);
+        else if (rc) respond_error(app, fd, 500, err[0] ? err : jw_ind_strerror(rc), 0, head_only);
+        else respond(app, fd, 200, "text/html; charset=utf-8", b.buf, b.len, head_only);
+        jw_json_free(&b);
+        return;
+    }
     if (strcmp(target, "/") == 0 || strncmp(target, "/ind/", 5) == 0) {
         jw_json_t b;
         jwi_params_t p;

@@ -61,4 +61,16 @@ int jwi_html_index(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
 int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_json_t *out, char *err,
                        size_t errlen);
 
+/* Definitions side by side (compare.c): the return-to-care figures of
+ * the profiles in list (comma-separated) over the state store src, each
+ * counted from the stored facts derived under it (nothing written). Printed as a table (or
+ * CSV); the exit status. The dashboard page /compare does the same for
+ * the store's profile and zuid-limburg, twente and cbs. */
+int jwi_compare_print(jw_store_t *src, const char *list, int public_, int csv);
+int jwi_html_compare(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
+
+/* The IND-26 survival curve (SVG) of the episodes started in sel, with
+ * its summary; suppressed in published views below the threshold. */
+int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, jw_json_t *out);
+
 #endif

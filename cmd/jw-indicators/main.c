@@ -23,8 +23,9 @@ static void usage(FILE *f)
     fputs("usage: jw-indicators --state DIR --from-log [options]\n"
           "       jw-indicators [--state DIR | --ind-state DIR2] --print ID [options]\n"
           "       jw-indicators [--state DIR | --ind-state DIR2] --http ADDR [options]\n"
+          "       jw-indicators --state DIR --compare P1,P2,... [--format csv] [--public]\n"
           "\n"
-          "Keeps the indicators of SPEC §5 (IND-01 ... IND-23) from the event log of a jw\n"
+          "Keeps the regional indicators (IND-01 ... IND-26) from the event log of a jw\n"
           "state store, in an indicator store of its own, and prints or serves them.\n"
           "\n"
           "  --state DIR        the jw state store whose event log is read (read-only);\n"
@@ -61,12 +62,16 @@ static void usage(FILE *f)
           "  --catchup EP       live mode: jwd's catch-up endpoint; no default\n"
           "  --poll SECONDS     with --http and --state: catch up from the log every\n"
           "                     SECONDS (default 2; 0 = only at start)\n"
+          "  --compare LIST     return to care under several profiles side by side (e.g.\n"
+          "                     zuid-limburg,twente,cbs): starts by class, returns, uitstroom\n"
+          "                     and rate per year, each from the stored facts derived under\n"
+          "                     that profile (nothing is written); needs --state\n"
           "  --batch N          events per write transaction when catching up (default 2000)\n"
           "  --quiet            no progress or summary on stderr\n"
           "  --help             this text\n"
           "  --version          program name and version\n"
           "\n"
-          "HTTP: GET /  (dashboard), /ind/ID, /api/indicators, /api/indicators/ID[.csv]\n"
+          "HTTP: GET /  (dashboard), /ind/ID, /compare, /api/indicators, /api/indicators/ID[.csv]\n"
           "      ?period=&by=&series=&public=1 (CSV also with Accept: text/csv), /metrics\n",
           f);
 }
@@ -151,7 +156,7 @@ int main(int argc, char **argv)
 {
     const char *state = NULL, *ind_dir = NULL, *profile_name = NULL, *print = NULL, *http = NULL;
     const char *period = NULL, *by = NULL, *format = "table", *series = NULL;
-    const char *events_ep = NULL, *catchup_ep = NULL;
+    const char *events_ep = NULL, *catchup_ep = NULL, *compare = NULL;
     int from_log = 0, rebuild = 0, public_ = 0, quiet = 0, batch = 2000;
     double poll = 2;
     char ind_buf[4096], name_buf[80], err[256];
@@ -169,6 +174,7 @@ int main(int argc, char **argv)
         {"poll", required_argument, NULL, 'o'},   {"batch", required_argument, NULL, 'B'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, 'E'}, {"catchup", required_argument, NULL, 'C'},
+        {"compare", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     if (jw_version_requested(argc, argv)) return jw_version_print("jw-indicators");
@@ -189,6 +195,7 @@ int main(int argc, char **argv)
         case 'H': http = optarg; break;
         case 'E': events_ep = optarg; break;
         case 'C': catchup_ep = optarg; break;
+        case 'K': compare = optarg; break;
         case 'o': {
             char *end;
             poll = strtod(optarg, &end);
@@ -203,6 +210,23 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (compare) {
+        /* definitions side by side: a temporary derivation per profile (compare.c) */
+        if (!state || optind < argc) {
+            fprintf(stderr, "jw-indicators: --compare needs --state DIR\n");
+            return 2;
+        }
+        jw_store_options_t cso;
+        memset(&cso, 0, sizeof cso);
+        cso.read_only = 1;
+        if ((rc = jw_store_open(state, &cso, &src))) {
+            fprintf(stderr, "jw-indicators: %s: %s\n", state, jw_store_strerror(rc));
+            return 1;
+        }
+        status = jwi_compare_print(src, compare, public_, strcmp(format, "csv") == 0);
+        jw_store_close(src);
+        return status;
     }
     if (optind < argc || (!from_log && !print && !http) || batch < 1 || batch > 1000000) {
         usage(stderr);

@@ -245,7 +245,8 @@ static int apply_batch(jw_txn_t *txn, void *ctx)
     for (size_t i = 0; i < b->n; i++) {
         jw_outcome_t outcome;
         if (b->valid[i])
-            rc = jw_traject_apply(p->traject, txn, &b->msgs[i], b->hash[i], &outcome, &p->batch_counts);
+            rc = jw_traject_apply_from(p->traject, txn, &b->msgs[i], b->names[i], b->hash[i], &outcome,
+                                       &p->batch_counts);
         else
             rc = jw_traject_deadletter(p->traject, txn, b->names[i], b->hash[i], &b->errs[i],
                                        &outcome, &p->batch_counts);

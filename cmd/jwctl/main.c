@@ -27,6 +27,10 @@ static void usage(FILE *f)
           "  youth BSN|-            one youth's episodes and live events, found through\n"
           "                         the pseudonym ('-' reads the BSN from stdin, so it\n"
           "                         stays out of the process list; needs --state)\n"
+          "  reprofile PROFILE      change the store's profile: re-derive every youth's\n"
+          "                         events from the stored facts (old ones retracted,\n"
+          "                         new ones emitted; no replay; jwd stopped). Then\n"
+          "                         rebuild indicator stores (jw-indicators --rebuild)\n"
           "  stats                  counts, store size and entries per database (needs --state)\n"
           "  stats --jwd            a running jwd's live stats: messages in, applied,\n"
           "                         duplicates, dead letters, events, queue depth, commit\n"
@@ -71,7 +75,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "stats") == 0 && (catchup || (rest == 1 && strcmp(rargv[0], "--jwd") == 0)))
         return jwctl_jwd_stats(state, catchup);
     if (strcmp(cmd, "events") == 0 || strcmp(cmd, "deadletters") == 0 || strcmp(cmd, "youth") == 0 ||
-        strcmp(cmd, "stats") == 0) {
+        strcmp(cmd, "stats") == 0 || strcmp(cmd, "reprofile") == 0) {
         if (!state) {
             fprintf(stderr, "jwctl: %s needs --state DIR\n", cmd);
             return 2;
@@ -79,6 +83,7 @@ int main(int argc, char **argv)
         if (strcmp(cmd, "events") == 0) return jwctl_events(state, rest, rargv);
         if (strcmp(cmd, "deadletters") == 0) return jwctl_deadletters(state, rest, rargv);
         if (strcmp(cmd, "stats") == 0) return jwctl_store_stats(state, rest, rargv);
+        if (strcmp(cmd, "reprofile") == 0) return jwctl_reprofile(state, rest, rargv);
         return jwctl_youth(state, key_file, rest, rargv);
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

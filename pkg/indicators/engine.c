@@ -319,6 +319,42 @@ static int same_dims(const ep_t *x, const ep_t *y)
     return va == vb;
 }
 
+/* IND-26: the episode's Kaplan-Meier observation with the horizon's last
+ * day hend, in *x (duration * 2 + event). Every episode with a live start
+ * on or before the horizon takes part: ended (its Einddatum, planned or
+ * not, on or before the horizon) with duration Einddatum - Ingangsdatum +
+ * 1, else censored with duration hend - Ingangsdatum + 1. Returns 0 when
+ * the episode takes no part. */
+static int km_obs(const ep_t *e, jw_date_t hend, int32_t *x)
+{
+    if (!e || !e->has_start || hend == IND_NONE32 || e->s_start > hend) return 0;
+    int event = e->has_stop && e->p_end <= hend;
+    int64_t dur = (int64_t)(event ? e->p_end : hend) - e->s_start + 1;
+    if (dur < 1 || dur > 1000000) return 0; /* an end before the start: no duration */
+    *x = (int32_t)(dur * 2 + event);
+    return 1;
+}
+
+/* Move the episode's IND-26 observation, when it changed. */
+static int km_transition(jw_txn_t *txn, const ep_t *old, jw_date_t old_hend, const ep_t *nw,
+                         jw_date_t new_hend)
+{
+    int32_t xo = 0, xn = 0;
+    int ko = km_obs(old, old_hend, &xo), kn = km_obs(nw, new_hend, &xn), v, rc;
+    dims_t da, db;
+    if (!ko && !kn) return 0;
+    if (ko) ep_dims(old, &da, &v);
+    if (kn) ep_dims(nw, &db, &v);
+    if (ko && kn && xo == xn && old->s_start == nw->s_start) {
+        int same = 1;
+        for (int i = 1; i < 4; i++) same = same && strcmp(da.v[i], db.v[i]) == 0;
+        if (same) return 0;
+    }
+    if (ko && (rc = fan_hist(txn, H_KM, Q_KM_N, old->s_start, &da, xo, -1))) return rc;
+    if (kn && (rc = fan_hist(txn, H_KM, Q_KM_N, nw->s_start, &db, xn, +1))) return rc;
+    return 0;
+}
+
 /* Move an episode's contribution from (old, old_hend) to (new, new_hend):
  * only the difference is written. old/new may be NULL (no episode). */
 static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, jw_date_t old_hend,
@@ -329,6 +365,8 @@ static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, jw_date_
     dims_t da, db;
     int va, vb, rc;
     const uint8_t *yid = old ? old->yid : nw ? nw->yid : NULL;
+
+    if ((rc = km_transition(txn, old, old_hend, nw, new_hend))) return rc;
 
     rc = ep_items(old, old_hend, &A);
     if (!rc) rc = ep_items(nw, new_hend, &B);
@@ -793,7 +831,14 @@ static int batch_fn(jw_txn_t *txn, void *ctx)
         int mismatch = 0;
         if (x->seq <= last) continue;
         if (x->seq != last + 1) return JW_IND_EGAP;
-        if (ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err)) {
+        int bad = ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err);
+        if (bad && mismatch && x->seq < b->ind->foreign_below) {
+            /* an event of the store's earlier profile: skipped, but a retraction still
+             * takes back whatever it names (docs/indicators.md, changing the profile) */
+            if (e.type != EV_RETRACT) e.type = EV_NONE;
+            bad = 0;
+        }
+        if (bad) {
             uint8_t k[8];
             if (mismatch) return JW_IND_EPROFILE;
             ind_be64_put(k, x->seq);
@@ -918,6 +963,17 @@ static int src_last_read(jw_txn_t *txn, void *ctx)
     return jw_store_last_seq(txn, ctx);
 }
 
+/* The seq at which the source store last changed its profile (0 = never). */
+static int since_read(jw_txn_t *txn, void *ctx)
+{
+    int rc = jw_store_meta_get_u64(txn, "profile.since", ctx);
+    if (rc == JW_STORE_NOTFOUND) {
+        *(uint64_t *)ctx = 0;
+        return 0;
+    }
+    return rc;
+}
+
 int jw_ind_catch_up(jw_ind_t *ind, jw_store_t *src, size_t batch, uint64_t *applied)
 {
     chunk_t c;
@@ -936,6 +992,7 @@ int jw_ind_catch_up(jw_ind_t *ind, jw_store_t *src, size_t batch, uint64_t *appl
             goto out;
         }
     }
+    if ((rc = jw_store_read(src, since_read, &ind->foreign_below))) goto out;
     for (;;) {
         size_t done = 0;
         if ((rc = jw_store_read(src, chunk_read, &c))) goto out;
@@ -968,6 +1025,7 @@ const char *jw_ind_strerror(int rc)
     case JW_IND_EQUERY: return "bad query";
     case JW_IND_ENOTFOUND: return "no such indicator";
     case JW_IND_EIO: return "cannot remove the indicator store files";
+    case JW_IND_ESCHEMA: return "the indicator store was built by another version of jw-indicators: use --rebuild";
     case JW_IND_ESTALE: return "the indicator store is ahead of the event log (another or a rebuilt state store): use --rebuild";
     default: return jw_store_strerror(rc);
     }
@@ -993,6 +1051,10 @@ static int check_profile(jw_txn_t *txn, void *ctx)
     }
     if (rc) return rc;
     if (vl != strlen(p->name) || memcmp(v, p->name, vl) != 0) p->mismatch = 1;
+    uint64_t schema = 0;
+    rc = jw_store_meta_get_u64(txn, "ind.schema", &schema);
+    if (rc && rc != JW_STORE_NOTFOUND) return rc;
+    if (!p->mismatch && schema != IND_SCHEMA) p->mismatch = 2; /* an older layout (e.g. without IND-26) */
     return 0;
 }
 
@@ -1018,7 +1080,7 @@ int jw_ind_open(const char *dir, const jw_profile_t *profile, const jw_ind_optio
     prof_ctx_t pc = {jw_profile_name(profile), so.read_only, 0};
     rc = so.read_only ? jw_store_read(ind->st, check_profile, &pc)
                       : jw_store_write(ind->st, check_profile, &pc);
-    if (!rc && pc.mismatch) rc = JW_IND_EPROFILE;
+    if (!rc && pc.mismatch) rc = pc.mismatch == 2 ? JW_IND_ESCHEMA : JW_IND_EPROFILE;
 out:
     if (rc) {
         jw_ind_close(ind);
