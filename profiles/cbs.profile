@@ -6,7 +6,7 @@
 # "OUR ASSUMPTION" marks every mapping or number that is ours and not CBS's.
 
 name = cbs
-description = CBS Beleidsinformatie Jeugd: jeugdhulp met/zonder verblijf, jeugdbescherming, jeugdreclassering; herhaald beroep = any care in the 5 years before, at least one day apart
+description = CBS Beleidsinformatie Jeugd: jeugdhulp met/zonder verblijf, jeugdbescherming, jeugdreclassering; herhaald beroep = jeugdhulp in de 5 jaar ervoor, minstens een dag ertussen
 
 # ---- Segments (CBS-IP §3.3 hulpvormen; indicators-research §2.2) ----------
 # Met verblijf = the youth formally sleeps elsewhere (CBS-IP §3.3): CBS

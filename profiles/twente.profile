@@ -7,7 +7,7 @@
 # "OUR ASSUMPTION" marks every mapping or number that is ours and not S002's.
 
 name = twente
-description = Twente (S002): opgaven Verblijf, Ambulant, Wonen, Crisis; return to care after 6 calendar months without any allocation; targets 2027/2028 vs 2024
+description = Twente: opgaven Verblijf, Ambulant, Wonen, Crisis; terugkeer in zorg na 6 kalendermaanden zonder toewijzing; doelen 2027/2028 t.o.v. 2024
 
 # ---- Segments (S002: opgaven Verblijf and Ambulant; Wonen, Crisis to follow)
 # S002 gives no product list; the JZ020 categories are OUR ASSUMPTION

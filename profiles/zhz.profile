@@ -8,7 +8,7 @@
 # "OUR ASSUMPTION" marks every mapping or number that is ours and not ZHZ's.
 
 name = zhz
-description = Zuid-Holland Zuid (S001): segments 1-7 of the inkoopkader 2022; targets on verblijf met behandeling, dagvoorzieningen, cost per youth, waits for wonen and crisis
+description = Zuid-Holland Zuid: segmenten 1-7 van het inkoopkader 2022; doelen voor verblijf met behandeling, dagvoorzieningen, kosten per jeugdige en wachttijden wonen en crisis
 
 # ---- Segments (S001 works with segments 1-7) --------------------------------
 # The research notes show what S001 says per segment: segment 1 = verblijf
@@ -50,13 +50,13 @@ segment.ambulant.verblijf = no
 # because the category does not tell an intramurale crisisplek (ZHZ-20) from
 # ambulant crisis help.
 segment crisis = 46
-segment.crisis.label = Segment 5 - Crisis (segment number assumed)
+segment.crisis.label = Segment 5 - Crisis (segmentnummer aangenomen)
 segment.crisis.verblijf = no
 
 # Segment 6 (number OUR ASSUMPTION). 47 jeugdreclassering, 48
 # jeugdbescherming, 49 preventief justitieel kader.
 segment gedwongen_kader = 47 48 49
-segment.gedwongen_kader.label = Segment 6 - Gedwongen kader / GI (segment number assumed)
+segment.gedwongen_kader.label = Segment 6 - Gedwongen kader / GI (segmentnummer aangenomen)
 segment.gedwongen_kader.verblijf = no
 
 # Segment 7. OUR ASSUMPTION: the lighter individual services - 31 wijkteam,

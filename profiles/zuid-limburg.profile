@@ -6,7 +6,7 @@
 # number that is ours and not the region's text.
 
 name = zuid-limburg
-description = Zuid-Limburg (S003): segments GIK-J/gedwongen kader, Wonen, Ambulant, Crisis; instroom/stapeling/doorstroom/recidive/hernieuwde instroom per segment
+description = Zuid-Limburg: segments GIK-J/gedwongen kader, Wonen, Ambulant, Crisis; instroom/stapeling/doorstroom/recidive/hernieuwde instroom per segment
 
 # ---- Segments (S003 Bijlage 1) ---------------------------------------------
 # S003 names four segments: 1 Hoog-specialistisch (GIK-J: gesloten en
@@ -53,7 +53,7 @@ segment.crisis.verblijf = no
 # Not mapped (segment overig): 42 vervoer, 50 maatwerkarrangementen, 55
 # landelijk ingekochte zorg - OUR ASSUMPTION, S003 does not place them.
 # An allocation without Product (generiek, budget only) goes to overig too.
-segment.overig.label = Overig (niet in een S003-segment)
+segment.overig.label = Overig (niet in een regionaal segment)
 
 # ---- Classification (S003 Bijlage 1, per segment, toewijzing dates) -------
 # "Instroom: no previous allocation in this segment" - per segment, unbounded.

@@ -717,3 +717,28 @@ Test(gemeenten, errors)
     expect_error("gemeente.0935 = M\npopulation.0935.2024 = 10 9\n", 2, "not smaller");
     expect_error("gemeente.0935 = M\npopulation.0935.2024 = 10 20 30\n", 2, "expected two counts");
 }
+
+/* ---- the optional provider list (`aanbieder.AGB = Name`) ---- */
+
+Test(aanbieders, names_by_agb_code)
+{
+    jw_profile_t *p = parse("aanbieder.75750011 = Jeugdhulp Zuid-Holland Zuid\n"
+                            "aanbieder.75750028 = Ambulant Drechtsteden\n");
+    cr_assert_eq(jw_profile_aanbieder_count(p), 2);
+    cr_expect_str_eq(jw_profile_aanbieder_code(p, 1), "75750028");
+    cr_expect_str_eq(jw_profile_aanbieder_name(p, "75750011"), "Jeugdhulp Zuid-Holland Zuid");
+    cr_expect_null(jw_profile_aanbieder_name(p, "75750035"));
+    cr_expect_null(jw_profile_aanbieder_code(p, 2));
+    jw_profile_free(p);
+    p = load("zhz");
+    cr_expect_eq(jw_profile_aanbieder_count(p), 0, "the shipped profiles list no providers");
+    jw_profile_free(p);
+}
+
+Test(aanbieders, errors)
+{
+    expect_error("aanbieder.7575001 = X\n", 1, "bad aanbieder code");
+    expect_error("aanbieder.7575001a = X\n", 1, "bad aanbieder code");
+    expect_error("aanbieder.75750011 =\n", 1, "missing value");
+    expect_error("aanbieder.75750011 = X\naanbieder.75750011 = Y\n", 2, "duplicate setting");
+}

@@ -48,7 +48,7 @@ static const jw_ind_def_t CATALOGUE[] = {
      "Start events of class hernieuwd (gap beyond the profile's recidive window) with "
      "Ingangsdatum in the period.",
      1, {C("starts", "hernieuwd starts", COUNT)}, 0},
-    {"IND-09", "Geen nieuwe start na beeindiging (uitkomst 3.2)", "No new start after ending",
+    {"IND-09", "Geen nieuwe start na beëindiging (uitkomst 3.2)", "No new start after ending",
      "Of the episodes ended in the period without continuation (IND-10), the share with no start "
      "event of the same youth (any segment, gemeente or aanbieder) after the end date and up to "
      "the end of the half-year following the end's half-year.",

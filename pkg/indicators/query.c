@@ -761,6 +761,9 @@ static int push_row(run_t *r, jw_ind_period_t p, jw_ind_by_t by, const char *key
     } else if (by == JW_IND_BY_GEMEENTE) {
         const char *l = jw_profile_gemeente_name(r->q.ind->profile, key); /* the profile's name */
         row->label = l ? l : "";
+    } else if (by == JW_IND_BY_AANBIEDER) {
+        const char *l = jw_profile_aanbieder_name(r->q.ind->profile, key); /* the profile's provider list */
+        row->label = l ? l : "";
     }
     row->partial = r->q.st.horizon == IND_NONE32 || jw_ind_period_last(p) > r->q.st.horizon;
     int rc = compute(&r->q, p, DIMC[by], key, row);

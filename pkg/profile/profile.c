@@ -52,6 +52,12 @@ typedef struct {
     size_t npop, cappop;
 } gemeente_t;
 
+/* A provider of the region: AGB code (8 digits) and its name. */
+typedef struct {
+    char code[9];
+    char *name;
+} aanbieder_t;
+
 struct jw_profile {
     char *name;
     char *description;
@@ -68,6 +74,8 @@ struct jw_profile {
     size_t ntarget, captarget;
     gemeente_t *gems; /* in declaration order */
     size_t ngem, capgem;
+    aanbieder_t *provs; /* `aanbieder.AGB = Name`, in declaration order */
+    size_t nprov, capprov;
 };
 
 typedef struct {
@@ -668,6 +676,21 @@ static int setting(parser_t *ps, char *key, char *value)
         p->ngem++;
         return 0;
     }
+    if (strcmp(part[0], "aanbieder") == 0 && np == 2) {
+        /* aanbieder.AGB = Name: a provider's name for display, AGB code of 8 digits */
+        const char *code = part[1];
+        size_t cl = strlen(code);
+        int ok = cl == 8;
+        for (size_t i = 0; ok && i < cl; i++) ok = is_digit(code[i]);
+        if (!ok) return fail(ps, "bad aanbieder code '%.40s' (the AGB code: 8 digits, e.g. 98765432)", code);
+        if (!value[0]) return fail(ps, "%s needs the provider's name", key);
+        if (grow((void **)&p->provs, &p->capprov, p->nprov, sizeof *p->provs)) return JW_PROFILE_ENOMEM;
+        aanbieder_t *a = &p->provs[p->nprov];
+        memcpy(a->code, code, 9);
+        if (!(a->name = dupstr(value))) return JW_PROFILE_ENOMEM;
+        p->nprov++;
+        return 0;
+    }
     if (strcmp(part[0], "population") == 0 && np == 3) {
         /* population.CODE.YEAR = N0_17 N0_22 (inhabitants on 1 January) */
         gemeente_t *g = NULL;
@@ -925,6 +948,8 @@ void jw_profile_free(jw_profile_t *p)
         free(p->gems[i].pop);
     }
     free(p->gems);
+    for (size_t i = 0; i < p->nprov; i++) free(p->provs[i].name);
+    free(p->provs);
     free(p->name);
     free(p->description);
     free(p);
@@ -1044,6 +1069,20 @@ const char *jw_profile_gemeente_name(const jw_profile_t *p, const char *code)
 {
     for (size_t i = 0; code && i < p->ngem; i++)
         if (strcmp(p->gems[i].code, code) == 0) return p->gems[i].name;
+    return NULL;
+}
+
+size_t jw_profile_aanbieder_count(const jw_profile_t *p) { return p->nprov; }
+
+const char *jw_profile_aanbieder_code(const jw_profile_t *p, size_t i)
+{
+    return i < p->nprov ? p->provs[i].code : NULL;
+}
+
+const char *jw_profile_aanbieder_name(const jw_profile_t *p, const char *code)
+{
+    for (size_t i = 0; code && i < p->nprov; i++)
+        if (strcmp(p->provs[i].code, code) == 0) return p->provs[i].name;
     return NULL;
 }
 

@@ -180,6 +180,12 @@ int jw_profile_small_cells(const jw_profile_t *p);
 size_t jw_profile_gemeente_count(const jw_profile_t *p);
 const char *jw_profile_gemeente_code(const jw_profile_t *p, size_t i);
 const char *jw_profile_gemeente_name(const jw_profile_t *p, const char *code);
+/* The optional provider list (`aanbieder.AGB = Name`, AGB code of 8
+ * digits), in declaration order; name NULL for a code it does not list.
+ * Names are for display only: no count depends on them. */
+size_t jw_profile_aanbieder_count(const jw_profile_t *p);
+const char *jw_profile_aanbieder_code(const jw_profile_t *p, size_t i);
+const char *jw_profile_aanbieder_name(const jw_profile_t *p, const char *code);
 /* Inhabitants aged 0-17 and 0-22 on 1 January of year, of one gemeente
  * (code), or of the whole region (code NULL: the sum, only when every
  * listed gemeente has that year). 1 when known, else 0. */
