@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jwi.h"
+#include "nlfmt/nlfmt.h"
 
 static void esc(jw_json_t *o, const char *s)
 {
@@ -31,7 +32,7 @@ static void esc(jw_json_t *o, const char *s)
 
 static void page_begin(jw_json_t *o, const char *title)
 {
-    jw_ind_textf(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    jw_ind_textf(o, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     esc(o, title);
     jw_ind_textf(o,
@@ -50,13 +51,13 @@ static void page_begin(jw_json_t *o, const char *title)
 
 static void page_end(jw_json_t *o)
 {
-    jw_ind_textf(o, "<p class=\"muted\">jw-indicators. Values marked x are suppressed (small cells); "
-                    "- means no value. Periods marked * run past the data horizon.</p></body></html>\n");
+    jw_ind_textf(o, "<p class=\"muted\">jw-indicators. Een x is een onderdrukte waarde (kleine aantallen); "
+                    "&#8211; betekent geen waarde. Perioden met * lopen door na de datahorizon.</p></body></html>\n");
 }
 
 static void fmt_val(jw_ind_val_t v, jw_ind_unit_t u, char *buf, size_t cap)
 {
-    jw_ind_format_value(v, u, buf, cap);
+    jw_nlfmt_value(v, u, buf, cap);
 }
 
 static const char *status_class(jw_ind_tstatus_t s)
@@ -64,10 +65,23 @@ static const char *status_class(jw_ind_tstatus_t s)
     return s == JW_IND_T_ON ? "on" : s == JW_IND_T_OFF ? "off" : "muted";
 }
 
-static void date_text(jw_date_t d, char buf[11])
+/* "12 mrt 2024" (a day in Dutch), "–" for none. */
+static void date_text(jw_date_t d, char buf[24])
 {
-    if (d == INT32_MIN) snprintf(buf, 11, "-");
-    else jw_date_format(d, buf);
+    int y, m, dd;
+    if (d == INT32_MIN) {
+        snprintf(buf, 24, "\xe2\x80\x93");
+        return;
+    }
+    jw_date_to_ymd(d, &y, &m, &dd);
+    snprintf(buf, 24, "%d %s %d", dd, jw_nlfmt_month_abbr(m) ? jw_nlfmt_month_abbr(m) : "?", y);
+}
+
+/* A segment's label from the profile (its name when it has none). */
+static const char *segment_label(const jwi_t *app, const char *seg)
+{
+    const char *l = jw_profile_segment_label(app->profile, seg);
+    return l && l[0] ? l : seg;
 }
 
 /* ---- index ---- */
@@ -75,7 +89,7 @@ static void date_text(jw_date_t d, char buf[11])
 int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
 {
     jw_ind_status_t st;
-    char hz[11], first[11], v[48], v2[48];
+    char hz[24], first[24], v[48], v2[48];
     int rc = jw_ind_status(app->ind, &st), year = 0;
     (void)err;
     (void)errlen;
@@ -83,16 +97,16 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
     date_text(st.horizon, hz);
     date_text(st.first, first);
     if (st.horizon != INT32_MIN) jw_date_to_ymd(st.horizon, &year, NULL, NULL);
-    page_begin(o, "jw indicators");
-    jw_ind_textf(o, "<h1>jw indicators</h1>\n<p>Profile <b>");
+    page_begin(o, "Indicatoren jeugdhulp");
+    jw_ind_textf(o, "<h1>Indicatoren jeugdhulp</h1>\n<p>Profiel <b>");
     esc(o, jw_profile_name(app->profile));
     jw_ind_textf(o, "</b>: ");
     esc(o, jw_profile_description(app->profile));
-    jw_ind_textf(o, "<br>Data %s to %s; %llu events consumed, last seq %llu.%s</p>\n", first, hz,
-                 (unsigned long long)st.events, (unsigned long long)st.last_seq,
-                 app->public_ ? " Published view: counts below the small-cell threshold are suppressed." : "");
-    jw_ind_textf(o, "<table><tr><th class=\"l\">id</th><th class=\"l\">indicator</th><th class=\"l\">value</th>"
-                    "<th>%d</th><th>%d</th><th class=\"l\">targets %d</th></tr>\n", year - 1, year, year);
+    jw_ind_textf(o, "<br>Gegevens van %s t/m %s; %llu gebeurtenissen verwerkt.%s</p>\n", first, hz,
+                 (unsigned long long)st.events,
+                 app->public_ ? " Publieksweergave: aantallen onder de drempel voor kleine aantallen zijn onderdrukt." : "");
+    jw_ind_textf(o, "<table><tr><th class=\"l\">id</th><th class=\"l\">indicator</th><th class=\"l\">waarde</th>"
+                    "<th>%d</th><th>%d</th><th class=\"l\">doelen %d</th></tr>\n", year - 1, year, year);
     for (size_t i = 0; i < jw_ind_catalogue_count(); i++) {
         const jw_ind_def_t *d = jw_ind_catalogue(i);
         jw_ind_result_t r;
@@ -117,21 +131,19 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
         }
         jw_ind_textf(o, "<tr><td class=\"l\"><a href=\"/ind/%s\">%s</a></td><td class=\"l\">", d->id, d->id);
         esc(o, d->name);
-        jw_ind_textf(o, " <span class=\"muted\">");
-        esc(o, d->name_en);
-        jw_ind_textf(o, "</span></td><td class=\"l\">");
-        esc(o, d->cols[d->headline].label);
+        jw_ind_textf(o, "</td><td class=\"l\">");
+        esc(o, jwi_nl_column(d, (size_t)d->headline));
         jw_ind_textf(o, "</td><td>%s</td><td>%s</td><td class=\"l\">", v, v2);
         for (size_t k = 0; k < r.n_targets; k++) {
             jw_ind_textf(o, "<span class=\"%s\">", status_class(r.targets[k].status));
-            esc(o, r.targets[k].t.segment ? r.targets[k].t.segment : "total");
-            jw_ind_textf(o, ": %s</span> ", jw_ind_tstatus_name(r.targets[k].status));
+            esc(o, r.targets[k].t.segment ? segment_label(app, r.targets[k].t.segment) : "totaal");
+            jw_ind_textf(o, ": %s</span> ", jw_nlfmt_status(r.targets[k].status));
         }
         jw_ind_textf(o, "</td></tr>\n");
         jw_ind_result_free(&r);
     }
     jw_ind_textf(o, "</table>\n<p class=\"muted\">JSON: <a href=\"/api/indicators\">/api/indicators</a>; "
-                    "metrics: <a href=\"/metrics\">/metrics</a>.</p>\n");
+                    "meetwaarden: <a href=\"/metrics\">/metrics</a>.</p>\n");
     page_end(o);
     return jw_json_finish(o) ? JW_IND_ENOMEM : 0;
 }
@@ -162,7 +174,7 @@ static void svg_series(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *
 {
     jw_ind_unit_t u = d->cols[col].unit;
     double lo = 0, hi = 0;
-    char lab[48], per[16];
+    char lab[48], per[40];
     for (size_t i = 0; i < n; i++) {
         if (rows[i].v[col].state == JW_IND_V_OK) {
             if (rows[i].v[col].v > hi) hi = rows[i].v[col].v;
@@ -178,17 +190,17 @@ static void svg_series(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *
     jw_ind_textf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                     "role=\"img\" aria-label=\"",
                  SVG_W, SVG_H, SVG_W, SVG_H);
-    esc(o, d->cols[col].label);
+    esc(o, jwi_nl_column(d, (size_t)col));
     jw_ind_textf(o, "\"><title>");
     esc(o, d->id);
     jw_ind_textf(o, " ");
-    esc(o, d->cols[col].label);
+    esc(o, jwi_nl_column(d, (size_t)col));
     jw_ind_textf(o, "</title>\n");
     /* y grid and labels */
     for (int k = 0; k <= 4; k++) {
         double v = lo + (hi - lo) * k / 4.0;
         jw_ind_val_t tv = {v, JW_IND_V_OK};
-        jw_ind_format_value(tv, u, lab, sizeof lab);
+        jw_nlfmt_value(tv, u, lab, sizeof lab);
         jw_ind_textf(o, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e2e2e2\"/>"
                         "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">%s</text>\n",
                      M_L, SVG_W - M_R, Y(v), Y(v), M_L - 6, Y(v) + 4, lab);
@@ -196,7 +208,7 @@ static void svg_series(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *
     /* x labels: at most ~12 */
     size_t step = n > 12 ? (n + 11) / 12 : 1;
     for (size_t i = 0; i < n; i += step) {
-        jw_ind_period_format(rows[i].period, per);
+        jw_nlfmt_period_short(rows[i].period, per, sizeof per);
         jw_ind_textf(o, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\" "
                         "transform=\"rotate(-35 %.1f %d)\">%s</text>\n",
                      X(i), SVG_H - M_B + 16, X(i), SVG_H - M_B + 16, per);
@@ -233,20 +245,20 @@ static void svg_series(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *
     }
     if (open) jw_ind_textf(o, "\"/>\n");
     for (size_t i = 0; i < n; i++) {
-        jw_ind_period_format(rows[i].period, per);
+        jw_nlfmt_period(rows[i].period, per, sizeof per);
         fmt_val(rows[i].v[col], u, lab, sizeof lab);
         if (rows[i].v[col].state == JW_IND_V_OK)
             jw_ind_textf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#0550ae\"><title>%s: %s</title></circle>\n",
                          X(i), Y(rows[i].v[col].v), per, lab);
         else if (rows[i].v[col].state == JW_IND_V_SUPPRESSED)
             jw_ind_textf(o, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" fill=\"#999\">x"
-                            "<title>%s: suppressed</title></text>\n",
+                            "<title>%s: onderdrukt</title></text>\n",
                          X(i), Y(lo) - 4, per);
     }
     jw_ind_textf(o, "<text x=\"%d\" y=\"14\" font-size=\"12\" fill=\"#0550ae\">&#8212; ", M_L);
-    esc(o, d->cols[col].label);
+    esc(o, jwi_nl_column(d, (size_t)col));
     jw_ind_textf(o, "</text>");
-    if (goal) jw_ind_textf(o, "<text x=\"%d\" y=\"14\" font-size=\"12\" fill=\"#b3261e\">- - target</text>", M_L + 320);
+    if (goal) jw_ind_textf(o, "<text x=\"%d\" y=\"14\" font-size=\"12\" fill=\"#b3261e\">- - doelpad</text>", M_L + 320);
     jw_ind_textf(o, "</svg>\n");
 #undef X
 #undef Y
@@ -275,9 +287,9 @@ static void svg_bars(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *ro
     int show_total = !isnan(total) && u != JW_IND_UNIT_COUNT && u != JW_IND_UNIT_EUR && u != JW_IND_UNIT_ETMAAL;
     if (show_total && total > hi) hi = total;
     hi = nice_max(hi * 1.05);
-    int h = (int)(bars * 22 + 40), lw = 120, pw = SVG_W - lw - 90;
+    int h = (int)(bars * 22 + 40), lw = 260, pw = SVG_W - lw - 90;
     jw_ind_textf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                    "role=\"img\" aria-label=\"provider comparison\"><title>provider comparison</title>\n",
+                    "role=\"img\" aria-label=\"vergelijking aanbieders\"><title>vergelijking aanbieders</title>\n",
                  SVG_W, h, SVG_W, h);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -285,7 +297,14 @@ static void svg_bars(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *ro
         int y = 10 + (int)k * 22;
         fmt_val(rows[i].v[col], u, lab, sizeof lab);
         jw_ind_textf(o, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">", lw - 6, y + 13);
-        esc(o, rows[i].key);
+        if (rows[i].label && rows[i].label[0]) {
+            esc(o, rows[i].label);
+            jw_ind_textf(o, " (");
+            esc(o, rows[i].key);
+            jw_ind_textf(o, ")");
+        } else {
+            esc(o, rows[i].key);
+        }
         jw_ind_textf(o, "</text>");
         if (rows[i].v[col].state == JW_IND_V_OK) {
             double w = rows[i].v[col].v > 0 ? pw * rows[i].v[col].v / hi : 0;
@@ -294,7 +313,7 @@ static void svg_bars(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *ro
                          lw, y, w, lw + w + 4, y + 13, lab);
         } else {
             jw_ind_textf(o, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#999\">%s</text>\n", lw + 4, y + 13,
-                         rows[i].v[col].state == JW_IND_V_SUPPRESSED ? "x (suppressed)" : "-");
+                         rows[i].v[col].state == JW_IND_V_SUPPRESSED ? "x (onderdrukt)" : "&#8211;");
         }
         k++;
     }
@@ -303,7 +322,7 @@ static void svg_bars(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *ro
         jw_ind_val_t tv = {total, JW_IND_V_OK};
         fmt_val(tv, u, lab, sizeof lab);
         jw_ind_textf(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"4\" y2=\"%d\" stroke=\"#444\" stroke-dasharray=\"4 3\"/>"
-                        "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#444\">all: %s</text>\n",
+                        "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#444\">totaal: %s</text>\n",
                      x, x, h - 18, x + 3, h - 6, lab);
     }
     jw_ind_textf(o, "</svg>\n");
@@ -313,14 +332,14 @@ static void svg_bars(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *ro
 
 static void table(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r, int with_period)
 {
-    char v[48], per[16];
+    char v[48], per[40];
     jw_ind_textf(o, "<table><tr>");
-    if (with_period) jw_ind_textf(o, "<th class=\"l\">period</th>");
+    if (with_period) jw_ind_textf(o, "<th class=\"l\">periode</th>");
     jw_ind_textf(o, "<th class=\"l\">%s</th>",
-                 r->n_rows && r->rows[r->n_rows - 1].by != JW_IND_BY_TOTAL ? jw_ind_by_name(r->rows[r->n_rows - 1].by) : "");
+                 r->n_rows && r->rows[r->n_rows - 1].by != JW_IND_BY_TOTAL ? jw_nlfmt_by(r->rows[r->n_rows - 1].by) : "");
     for (size_t c = 0; c < d->n_cols; c++) {
         jw_ind_textf(o, "<th>");
-        esc(o, d->cols[c].label);
+        esc(o, jwi_nl_column(d, c));
         jw_ind_textf(o, "</th>");
     }
     jw_ind_textf(o, "</tr>\n");
@@ -328,11 +347,11 @@ static void table(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r,
         const jw_ind_row_t *row = &r->rows[i];
         jw_ind_textf(o, "<tr>");
         if (with_period) {
-            jw_ind_period_format(row->period, per);
+            jw_nlfmt_period(row->period, per, sizeof per);
             jw_ind_textf(o, "<td class=\"l\">%s%s</td>", per, row->partial ? "*" : "");
         }
         jw_ind_textf(o, "<td class=\"l\">");
-        if (row->by == JW_IND_BY_TOTAL) jw_ind_textf(o, "<b>total</b>");
+        if (row->by == JW_IND_BY_TOTAL) jw_ind_textf(o, "<b>totaal</b>");
         else {
             esc(o, row->key);
             if (row->label && row->label[0] && strcmp(row->label, row->key) != 0) {
@@ -343,12 +362,23 @@ static void table(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r,
         }
         jw_ind_textf(o, "</td>");
         for (size_t c = 0; c < d->n_cols; c++) {
-            jw_ind_format_value(row->v[c], d->cols[c].unit, v, sizeof v);
+            jw_nlfmt_value(row->v[c], d->cols[c].unit, v, sizeof v);
             jw_ind_textf(o, "<td>%s</td>", v);
         }
         jw_ind_textf(o, "</tr>\n");
     }
     jw_ind_textf(o, "</table>\n");
+}
+
+static const char *series_nl(char k)
+{
+    switch (k) {
+    case 'Y': return "jaar";
+    case 'H': return "halfjaar";
+    case 'Q': return "kwartaal";
+    case 'M': return "maand";
+    default: return "12 maanden voortschrijdend";
+    }
 }
 
 static const char *series_name(char k)
@@ -371,7 +401,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     jw_ind_status_t st;
     double *goal = NULL;
     jw_ind_row_t *sub = NULL;
-    char per[16], title[160], hz[11];
+    char per[16], pernl[40], title[160], hz[24];
     int rc, pub = app->public_ || p->public_;
 
     memset(&series, 0, sizeof series);
@@ -409,25 +439,23 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     snprintf(title, sizeof title, "%s %s", d->id, d->name);
     page_begin(o, title);
     date_text(st.horizon, hz);
-    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/\">&#8592; all indicators</a></p><h1>");
+    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/\">&#8592; alle indicatoren</a></p><h1>");
     esc(o, title);
-    jw_ind_textf(o, " <span class=\"muted\">");
-    esc(o, d->name_en);
-    jw_ind_textf(o, "</span></h1>\n<p>");
-    esc(o, d->definition);
-    jw_ind_textf(o, "</p><p class=\"muted\">Profile ");
+    jw_ind_textf(o, "</h1>\n<p>");
+    esc(o, jwi_nl_definition(d));
+    jw_ind_textf(o, "</p><p class=\"muted\">Profiel ");
     esc(o, jw_profile_name(app->profile));
-    jw_ind_textf(o, ", data to %s.%s</p>\n", hz, pub ? " Published view (small cells suppressed)." : "");
+    jw_ind_textf(o, ", gegevens t/m %s.%s</p>\n", hz, pub ? " Publieksweergave (kleine aantallen onderdrukt)." : "");
 
     /* series links */
-    jw_ind_textf(o, "<p class=\"nav\">series: ");
+    jw_ind_textf(o, "<p class=\"nav\">reeks: ");
     static const char kinds[] = {'R', 'Y', 'H', 'Q', 'M'};
     jw_ind_period_format(sel, per);
     for (size_t i = 0; i < sizeof kinds; i++)
         jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?series=%s&amp;period=%s&amp;by=%s%s\">%s</a>",
                      kinds[i] == kind ? "sel" : "", d->id, series_name(kinds[i]), sel.year ? per : "",
                      jw_ind_by_name(by), pub && !app->public_ ? "&amp;public=1" : "",
-                     kinds[i] == 'R' ? "rolling 12 months" : series_name(kinds[i]));
+                     series_nl(kinds[i]));
     jw_ind_textf(o, "</p>\n");
 
     /* charts: the headline (total), and every (column, segment) a target is about */
@@ -468,9 +496,12 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         jw_ind_unit_t u = d->cols[col].unit;
         int annual_sum = u == JW_IND_UNIT_COUNT || u == JW_IND_UNIT_EUR || u == JW_IND_UNIT_ETMAAL;
         int draw_goal = kind == 'Y' || kind == 'R' || !annual_sum;
-        int cached_year = -1;
-        double cached = NAN;
+        /* goals by year (the path's value for that year), looked up once per year */
+        int gy0 = 0;
+        double gyear[64];
         size_t n = 0;
+        for (size_t i = 0; i < 64; i++) gyear[i] = NAN;
+        if (series.n_rows) gy0 = series.rows[0].period.year - 1;
         for (size_t i = 0; i < series.n_rows; i++) {
             const jw_ind_row_t *row = &series.rows[i];
             if (sg ? row->by != JW_IND_BY_SEGMENT || strcmp(row->key, sg) != 0 : row->by != JW_IND_BY_TOTAL)
@@ -479,32 +510,42 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
             goal[n] = NAN;
             if (draw_goal) {
                 int y = row->period.year;
-                if (y != cached_year) {
+                for (int yy = y - 1; yy <= y; yy++) {
+                    int k2 = yy - gy0;
+                    if (k2 < 0 || k2 >= 64 || !isnan(gyear[k2]) || gyear[k2] == INFINITY) continue;
                     jw_ind_target_t *t = NULL;
                     size_t nt = 0;
-                    cached = NAN;
-                    cached_year = y;
-                    if ((rc = jw_ind_targets(app->ind, d, y, pub, &t, &nt))) goto out;
+                    gyear[k2] = INFINITY; /* looked up: none */
+                    if ((rc = jw_ind_targets(app->ind, d, yy, pub, &t, &nt))) goto out;
                     for (size_t j = 0; j < nt; j++)
                         if (t[j].column == col && t[j].goal.state == JW_IND_V_OK &&
                             ((!sg && !t[j].t.segment) || (sg && t[j].t.segment && strcmp(sg, t[j].t.segment) == 0)))
-                            cached = t[j].goal.v;
+                            gyear[k2] = t[j].goal.v;
                     free(t);
                 }
-                goal[n] = cached;
-                any |= !isnan(cached);
+                int ki = y - gy0;
+                double gy = ki >= 0 && ki < 64 && gyear[ki] != INFINITY ? gyear[ki] : NAN;
+                double gp = ki >= 1 && ki - 1 < 64 && gyear[ki - 1] != INFINITY ? gyear[ki - 1] : NAN;
+                /* The path is judged on calendar years; a window ending in month m of
+                 * year y lies m/12 of the way from year y-1's point to year y's. */
+                int m = row->period.kind == 'R' || row->period.kind == 'M' ? row->period.index
+                        : row->period.kind == 'Q' ? row->period.index * 3
+                        : row->period.kind == 'H' ? row->period.index * 6 : 12;
+                if (m == 12) goal[n] = gy;
+                else if (!isnan(gy) && !isnan(gp)) goal[n] = gp + (gy - gp) * m / 12.0;
+                any |= !isnan(goal[n]);
             }
             n++;
         }
         jw_ind_textf(o, "<h2>");
-        esc(o, d->cols[col].label);
+        esc(o, jwi_nl_column(d, (size_t)col));
         if (sg) {
-            jw_ind_textf(o, ", segment ");
-            esc(o, sg);
+            jw_ind_textf(o, ", ");
+            esc(o, segment_label(app, sg));
         }
-        jw_ind_textf(o, " (%s)</h2>\n", kind == 'R' ? "rolling 12 months, by end month" : series_name(kind));
+        jw_ind_textf(o, " (%s)</h2>\n", kind == 'R' ? "12 maanden voortschrijdend, naar eindmaand" : series_nl(kind));
         if (n) svg_series(o, d, sub, n, col, any ? goal : NULL);
-        else jw_ind_textf(o, "<p class=\"muted\">No data yet.</p>\n");
+        else jw_ind_textf(o, "<p class=\"muted\">Nog geen gegevens.</p>\n");
     }
     if (sel.year && (strcmp(d->id, "IND-12") == 0 || strcmp(d->id, "IND-26") == 0) &&
         (rc = jwi_html_km(app, sel, pub, o)))
@@ -517,44 +558,84 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         series.n_rows = m;
     }
 
-    /* targets */
+    /* targets: the path from the base value to the goal, judged for the current year */
     if (brk.n_targets) {
-        jw_ind_textf(o, "<h2>Targets, %d</h2>\n<table><tr><th class=\"l\">segment</th><th class=\"l\">target</th>"
-                        "<th class=\"l\">on</th><th>base</th><th>current</th><th>goal</th><th class=\"l\">status</th></tr>\n",
-                     brk.targets[0].year);
+        jw_ind_textf(o, "<h2>Doelen, %d</h2>\n<table class=\"targets\"><tr><th class=\"l\">segment</th>"
+                        "<th class=\"l\">doel</th><th class=\"l\">kolom</th><th>basiswaarde</th><th>huidig</th>"
+                        "<th>doelpad %d</th><th>afstand tot pad</th><th>einddoel</th><th class=\"l\">status</th></tr>\n",
+                     brk.targets[0].year, brk.targets[0].year);
         for (size_t i = 0; i < brk.n_targets; i++) {
             const jw_ind_target_t *t = &brk.targets[i];
             jw_ind_unit_t u = d->cols[t->column].unit;
-            char b[48], c[48], g[48];
+            /* a path value is computed: one decimal even for a count */
+            jw_ind_unit_t gu = u == JW_IND_UNIT_COUNT || u == JW_IND_UNIT_ETMAAL ? JW_IND_UNIT_DAYS : u;
+            char b[48], c[48], g[48], dist[128] = "\xe2\x80\x93", end[80] = "\xe2\x80\x93", tt[96];
             fmt_val(t->base, u, b, sizeof b);
             fmt_val(t->current, u, c, sizeof c);
-            fmt_val(t->goal, JW_IND_UNIT_DAYS, g, sizeof g); /* two decimals */
+            fmt_val(t->goal, gu, g, sizeof g);
+            if (t->current.state == JW_IND_V_OK && t->goal.state == JW_IND_V_OK) {
+                char n1[40], n2[40];
+                double diff = t->current.v - t->goal.v;
+                jw_nlfmt_number(diff, 1, n1, sizeof n1);
+                if (t->goal.v != 0) {
+                    jw_nlfmt_number(100.0 * diff / t->goal.v, 1, n2, sizeof n2);
+                    snprintf(dist, sizeof dist, "%s%s (%s%s %%)", diff > 0 ? "+" : "", n1, diff > 0 ? "+" : "", n2);
+                } else {
+                    snprintf(dist, sizeof dist, "%s%s", diff > 0 ? "+" : "", n1);
+                }
+            }
+            if (t->t.target_year && t->t.target_year != t->year) {
+                /* the goal at the end of the path */
+                jw_ind_target_t *et = NULL;
+                size_t ne = 0;
+                if ((rc = jw_ind_targets(app->ind, d, t->t.target_year, pub, &et, &ne))) goto out;
+                for (size_t j = 0; j < ne; j++)
+                    if (et[j].t.line == t->t.line && et[j].t.kind == t->t.kind && et[j].goal.state == JW_IND_V_OK) {
+                        char gv[48];
+                        fmt_val(et[j].goal, gu, gv, sizeof gv);
+                        snprintf(end, sizeof end, "%s in %d", gv, t->t.target_year);
+                    }
+                free(et);
+            } else if (t->goal.state == JW_IND_V_OK) {
+                snprintf(end, sizeof end, "%s", g);
+            }
+            char pv[24];
+            jw_nlfmt_number(t->t.value, 1, pv, sizeof pv);
+            switch (t->t.kind) {
+            case JW_TARGET_CHANGE:
+                snprintf(tt, sizeof tt, "%s%s %% in %d t.o.v. %d", t->t.value > 0 ? "+" : "", pv,
+                         t->t.target_year ? t->t.target_year : t->year, t->base_year);
+                break;
+            case JW_TARGET_RATE:
+                snprintf(tt, sizeof tt, "%s%s %% per jaar t.o.v. %d", t->t.value > 0 ? "+" : "", pv, t->base_year);
+                break;
+            case JW_TARGET_MAX: snprintf(tt, sizeof tt, "ten hoogste %s%s", pv, t->t.unit == JW_TARGET_UNIT_PERCENT ? " %" : ""); break;
+            case JW_TARGET_MIN: snprintf(tt, sizeof tt, "ten minste %s%s", pv, t->t.unit == JW_TARGET_UNIT_PERCENT ? " %" : ""); break;
+            }
             jw_ind_textf(o, "<tr><td class=\"l\">");
-            esc(o, t->t.segment ? t->t.segment : "total");
-            jw_ind_textf(o, "</td><td class=\"l\">%s %g%s%s", t->t.kind == JW_TARGET_CHANGE ? "change"
-                                                           : t->t.kind == JW_TARGET_RATE ? "per year"
-                                                           : t->t.kind == JW_TARGET_MAX ? "max" : "min",
-                         t->t.value, t->t.unit == JW_TARGET_UNIT_PERCENT ? "%" : "",
-                         t->t.base_year ? "" : "");
-            if (t->t.base_year) jw_ind_textf(o, " base %d", t->t.base_year);
-            if (t->t.target_year) jw_ind_textf(o, " by %d", t->t.target_year);
-            jw_ind_textf(o, "</td><td class=\"l\">");
-            esc(o, d->cols[t->column].name);
-            jw_ind_textf(o, "</td><td>%s</td><td>%s%s</td><td>%s</td><td class=\"l %s\">%s</td></tr>\n", b, c,
-                         t->partial ? "*" : "", g, status_class(t->status), jw_ind_tstatus_name(t->status));
+            esc(o, t->t.segment ? segment_label(app, t->t.segment) : "totaal");
+            jw_ind_textf(o, "</td><td class=\"l\">%s</td><td class=\"l\">", tt);
+            esc(o, jwi_nl_column(d, (size_t)t->column));
+            jw_ind_textf(o, "</td><td>%s</td><td class=\"cur\">%s%s</td><td class=\"path\">%s</td><td class=\"dist\">%s</td>"
+                            "<td>%s</td><td class=\"l %s status\">%s</td></tr>\n",
+                         t->t.kind == JW_TARGET_CHANGE || t->t.kind == JW_TARGET_RATE ? b : "\xe2\x80\x93", c,
+                         t->partial ? "*" : "", g, dist, end, status_class(t->status), jw_nlfmt_status(t->status));
         }
-        jw_ind_textf(o, "</table>\n");
+        jw_ind_textf(o, "</table>\n<p class=\"muted\">Het doelpad loopt recht van de basiswaarde in het basisjaar "
+                        "naar het einddoel; op koers betekent: de huidige waarde ligt aan de goede kant van het pad "
+                        "voor dit jaar (niet van het einddoel).</p>\n");
     }
 
     /* breakdown */
     if (sel.year) {
         jw_ind_period_format(sel, per);
-        jw_ind_textf(o, "<h2>Breakdown, %s</h2>\n<p class=\"nav\">by: ", per);
+        jw_nlfmt_period(sel, pernl, sizeof pernl);
+        jw_ind_textf(o, "<h2>Uitsplitsing, %s</h2>\n<p class=\"nav\">naar: ", pernl);
         for (int b = JW_IND_BY_GEMEENTE; b <= JW_IND_BY_SEGMENT; b++)
             jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?period=%s&amp;by=%s&amp;series=%s%s\">%s</a>",
                          b == (int)by ? "sel" : "", d->id, per, jw_ind_by_name((jw_ind_by_t)b), series_name(kind),
-                         pub && !app->public_ ? "&amp;public=1" : "", jw_ind_by_name((jw_ind_by_t)b));
-        jw_ind_textf(o, " &#183; period: ");
+                         pub && !app->public_ ? "&amp;public=1" : "", jw_nlfmt_by((jw_ind_by_t)b));
+        jw_ind_textf(o, " &#183; periode: ");
         if (st.first != INT32_MIN && st.horizon != INT32_MIN) {
             int y0, y1;
             jw_date_to_ymd(st.first, &y0, NULL, NULL);
@@ -566,15 +647,19 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         }
         jw_ind_textf(o, "</p>\n");
         table(o, d, &brk, 0);
-        jw_ind_textf(o, "<h2>Provider comparison, %s</h2>\n", per);
+        jw_ind_textf(o, "<h2>Vergelijking aanbieders, %s</h2>\n", pernl);
         if (prov.n_rows > 1) svg_bars(o, d, prov.rows, prov.n_rows, d->headline);
-        else jw_ind_textf(o, "<p class=\"muted\">No provider rows in this period.</p>\n");
+        else jw_ind_textf(o, "<p class=\"muted\">Geen aanbieders in deze periode.</p>\n");
     }
-    jw_ind_textf(o, "<h2>Series values</h2>\n");
+    jw_ind_textf(o, "<h2>Waarden van de reeks</h2>\n");
     table(o, d, &series, 1);
-    jw_ind_textf(o, "<p class=\"muted\">JSON: <a href=\"/api/indicators/%s?series=%s\">/api/indicators/%s</a>, "
-                    "CSV: <a href=\"/api/indicators/%s.csv?series=%s\">.csv</a></p>\n",
-                 d->id, series_name(kind), d->id, d->id, series_name(kind));
+    jw_ind_textf(o, "<p class=\"muted\">Downloaden: <a href=\"/export/%s.xlsx?series=%s%s\">Excel (.xlsx)</a>, "
+                    "<a href=\"/export/%s.csv?series=%s%s\">CSV voor Excel</a>; "
+                    "JSON: <a href=\"/api/indicators/%s?series=%s\">/api/indicators/%s</a>, "
+                    "CSV (machineleesbaar): <a href=\"/api/indicators/%s.csv?series=%s\">.csv</a></p>\n",
+                 d->id, series_name(kind), pub && !app->public_ ? "&amp;public=1" : "", d->id, series_name(kind),
+                 pub && !app->public_ ? "&amp;public=1" : "", d->id, series_name(kind), d->id, d->id,
+                 series_name(kind));
     page_end(o);
     rc = jw_json_finish(o) ? JW_IND_ENOMEM : 0;
 out:

@@ -70,10 +70,12 @@ static int send_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-static void respond(jwi_t *app, int fd, int status, const char *ctype, const char *body, size_t len,
-                    int head_only)
+static void respond_as(jwi_t *app, int fd, int status, const char *ctype, const char *body, size_t len,
+                       int head_only, const char *attachment)
 {
-    char hdr[1024];
+    char hdr[1200], disp[200] = "";
+    if (attachment) /* a download: the file name is ours ([A-Za-z0-9._-]), no quoting needed */
+        snprintf(disp, sizeof disp, "Content-Disposition: attachment; filename=\"%.120s\"\r\n", attachment);
     int n = snprintf(hdr, sizeof hdr,
                      "HTTP/1.1 %d %s\r\n"
                      "Content-Type: %s\r\n"
@@ -83,14 +85,20 @@ static void respond(jwi_t *app, int fd, int status, const char *ctype, const cha
                      "X-Content-Type-Options: nosniff\r\n"
                      "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
                      "img-src 'self' data:; frame-ancestors 'none'\r\n"
-                     "%s"
+                     "%s%s"
                      "\r\n",
                      status, reason(status), ctype, len,
-                     status == 405 ? "Allow: GET, HEAD\r\n" : "");
+                     status == 405 ? "Allow: GET, HEAD\r\n" : "", disp);
     if (status >= 400) app->http_errors++;
     if (n < 0 || (size_t)n >= sizeof hdr) return;
     if (send_all(fd, hdr, (size_t)n)) return;
     if (!head_only && len) send_all(fd, body, len);
+}
+
+static void respond(jwi_t *app, int fd, int status, const char *ctype, const char *body, size_t len,
+                    int head_only)
+{
+    respond_as(app, fd, status, ctype, body, len, head_only, NULL);
 }
 
 static void respond_error(jwi_t *app, int fd, int status, const char *msg, int json, int head_only)
@@ -473,6 +481,21 @@ static void handle(jwi_t *app, int fd)
         }
         if (fmt) csv = fmt == 'c';
         api_indicator(app, fd, id, &p, csv, head_only);
+        return;
+    }
+    if (strncmp(target, "/export/", 8) == 0) { /* downloads for Excel (export.c) */
+        jw_json_t b;
+        jwi_params_t p;
+        const char *ctype = NULL;
+        char fname[160];
+        jw_json_init(&b);
+        int rc = parse_params(ps, np, &p, NULL, err, sizeof err) ? JW_IND_EQUERY
+                 : jwi_export(app, target + 8, &p, &b, &ctype, fname, sizeof fname, err, sizeof err);
+        if (rc == JW_IND_ENOTFOUND) respond_error(app, fd, 404, err, 0, head_only);
+        else if (rc == JW_IND_EQUERY) respond_error(app, fd, 400, err, 0, head_only);
+        else if (rc) respond_error(app, fd, 500, rc == JW_IND_EIO ? err : jw_ind_strerror(rc), 0, head_only);
+        else respond_as(app, fd, 200, ctype, b.buf, b.len, head_only, fname);
+        jw_json_free(&b);
         return;
     }
     if (strcmp(target, "/compare") == 0 && np == 0) { /* definitions side by side (compare.c) */

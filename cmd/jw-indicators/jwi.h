@@ -73,4 +73,18 @@ int jwi_html_compare(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
  * its summary; suppressed in published views below the threshold. */
 int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, jw_json_t *out);
 
+/* Downloads for Dutch Excel (export.c). what = "IND-02.xlsx" or
+ * "IND-02.csv" (';', decimal comma, UTF-8 BOM); the query as for the API
+ * (period or series, by, public). Fills out, *ctype (static) and fname
+ * (for Content-Disposition: attachment). JW_IND_ENOTFOUND /
+ * JW_IND_EQUERY with err set on a bad request; other codes are 500s. */
+int jwi_export(jwi_t *app, const char *what, const jwi_params_t *p, jw_json_t *out, const char **ctype,
+               char *fname, size_t fcap, char *err, size_t errlen);
+
+/* Dutch texts (nl.c): a column's title and an indicator's short
+ * definition; the catalogue's (English) text when not translated.
+ * Static strings. */
+const char *jwi_nl_column(const jw_ind_def_t *d, size_t c);
+const char *jwi_nl_definition(const jw_ind_def_t *d);
+
 #endif
