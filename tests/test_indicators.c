@@ -588,6 +588,113 @@ Test(indicators, basic_zuid_limburg)
 
 /* ---- the same messages under Twente ---- */
 
+/* ---- cross cells and slicers ---- */
+
+/* A cell with slicers: gemeente/aanbieder/segment filters (NULL = all),
+ * then the breakdown row by/key (by NULL = the filtered total). */
+static jw_ind_val_t xcell(jw_ind_t *ind, const char *id, const char *period, const char *g, const char *a,
+                          const char *sg, const char *by, const char *key, const char *col, size_t *nrows)
+{
+    jw_ind_query_t q;
+    jw_ind_result_t r;
+    char err[200];
+    jw_ind_val_t out = {0, -1};
+    memset(&q, 0, sizeof q);
+    q.indicator = id;
+    q.has_period = 1;
+    q.gemeente = g;
+    q.aanbieder = a;
+    q.segment = sg;
+    cr_assert_eq(jw_ind_period_parse(period, &q.period), 0);
+    if (by) cr_assert_eq(jw_ind_by_parse(by, &q.by), 0);
+    cr_assert_eq(jw_ind_query(ind, &q, &r, err, sizeof err), 0, "%s", err);
+    int c = col_of(r.def, col);
+    if (nrows) *nrows = r.n_rows;
+    for (size_t i = 0; i < r.n_rows; i++) {
+        const jw_ind_row_t *row = &r.rows[i];
+        if ((!by && row->by == JW_IND_BY_TOTAL) || (by && key && row->by != JW_IND_BY_TOTAL && strcmp(row->key, key) == 0)) {
+            out = row->v[c];
+            break;
+        }
+    }
+    jw_ind_result_free(&r);
+    return out;
+}
+
+#define XEQ(ind, id, period, g, a, sg, by, key, col, expect)                                            \
+    do {                                                                                                \
+        jw_ind_val_t v_ = xcell(ind, id, period, g, a, sg, by, key, col, NULL);                          \
+        cr_expect(v_.state == JW_IND_V_OK && fabs(v_.v - (expect)) < 0.006,                             \
+                  "%s %s g=%s a=%s s=%s %s=%s %s: got %g (state %d), expected %g", id, period, g ? g : "", \
+                  a ? a : "", sg ? sg : "", by ? by : "total", key ? key : "", col, v_.v, v_.state,       \
+                  (double)(expect));                                                                    \
+    } while (0)
+
+/* The basic scenario's youths by gemeente, aanbieder and segment in 2024 are
+ * listed in basic_zuid_limburg (IND-01): 0935 = Y1 Y2 Y3 Y6 Y8, 0917 = Y4 Y5
+ * Y7 Y9; P1 = Y1 Y3 Y5 Y6 Y9, P2 = Y2 Y4 Y8, P3 = Y3 Y7; ambulant = Y1 Y4 Y6
+ * Y7 Y8, wonen = Y2 Y9, gikj = Y3, crisis = Y5 Y7. The cross cells below are
+ * the intersections of those lists, worked out by hand. */
+Test(indicators, cross_cells_and_slicers)
+{
+    scen_t s;
+    scen_open(&s, "zuid-limburg", "fixtures/scenarios/basic");
+    jw_ind_t *I = s.ind;
+    size_t n = 0;
+    /* gemeente x aanbieder: 0935 with P1 = Y1 Y3 Y6; with P2 = Y2 Y8; with P3 = Y3 */
+    XEQ(I, "IND-01", "2024", G1, NULL, NULL, NULL, NULL, "youths", 5);
+    XEQ(I, "IND-01", "2024", G1, NULL, NULL, "aanbieder", P1, "youths", 3);
+    XEQ(I, "IND-01", "2024", G1, NULL, NULL, "aanbieder", P2, "youths", 2);
+    XEQ(I, "IND-01", "2024", G1, NULL, NULL, "aanbieder", P3, "youths", 1);
+    /* 0917 with P1 = Y5 Y9, P2 = Y4, P3 = Y7 */
+    XEQ(I, "IND-01", "2024", G2, NULL, NULL, "aanbieder", P1, "youths", 2);
+    XEQ(I, "IND-01", "2024", G2, NULL, NULL, "aanbieder", P2, "youths", 1);
+    XEQ(I, "IND-01", "2024", G2, NULL, NULL, "aanbieder", P3, "youths", 1);
+    /* gemeente x segment: 0935 ambulant = Y1 Y6 Y8; 0917 ambulant = Y4 Y7, crisis = Y5 Y7 */
+    XEQ(I, "IND-01", "2024", G1, NULL, "ambulant", NULL, NULL, "youths", 3);
+    XEQ(I, "IND-01", "2024", G2, NULL, "ambulant", NULL, NULL, "youths", 2);
+    XEQ(I, "IND-01", "2024", NULL, NULL, "crisis", "gemeente", G2, "youths", 2);
+    xcell(I, "IND-01", "2024", NULL, NULL, "crisis", "gemeente", NULL, "youths", &n);
+    cr_expect_eq(n, 2, "crisis by gemeente: the total and 0917 only (no crisis youth in 0935), got %zu rows", n);
+    /* gemeente x segment x aanbieder: 0917 crisis = Y5 (P1), Y7 (P3); 0917 ambulant = Y4 (P2, two
+     * episodes, once), Y7 (P3) */
+    XEQ(I, "IND-01", "2024", G2, NULL, "crisis", "aanbieder", P1, "youths", 1);
+    XEQ(I, "IND-01", "2024", G2, NULL, "crisis", "aanbieder", P3, "youths", 1);
+    XEQ(I, "IND-01", "2024", G2, NULL, "ambulant", "aanbieder", P2, "youths", 1);
+    XEQ(I, "IND-01", "2024", G2, NULL, "ambulant", "aanbieder", P3, "youths", 1);
+    xcell(I, "IND-01", "2024", G2, NULL, "ambulant", "aanbieder", NULL, "youths", &n);
+    cr_expect_eq(n, 3, "0917 ambulant by aanbieder: total, P2, P3; got %zu rows", n);
+    /* aanbieder x segment: P3 = Y3 (gikj) and Y7 (ambulant, crisis) */
+    XEQ(I, "IND-01", "2024", NULL, P3, NULL, "segment", "gikj", "youths", 1);
+    XEQ(I, "IND-01", "2024", NULL, P3, NULL, "segment", "crisis", "youths", 1);
+    /* counts add up over a breakdown: IND-03 instroom 2024 in 0917 = Y4 2001 (ambulant), Y5
+     * (crisis), Y7 2004 (ambulant), Y7 2005 (crisis), Y9 (wonen) */
+    XEQ(I, "IND-03", "2024", G2, NULL, NULL, "segment", "ambulant", "starts", 2);
+    XEQ(I, "IND-03", "2024", G2, NULL, NULL, "segment", "crisis", "starts", 2);
+    XEQ(I, "IND-03", "2024", G2, NULL, NULL, "segment", "wonen", "starts", 1);
+    /* a slicer nobody matches: no breakdown rows */
+    xcell(I, "IND-01", "2024", "0999", NULL, NULL, "segment", NULL, "youths", &n);
+    cr_expect_eq(n, 1, "only the total row for an unknown gemeente, got %zu", n);
+    /* breaking down by a filtered dimension is refused */
+    {
+        jw_ind_query_t q;
+        jw_ind_result_t r;
+        char err[200];
+        memset(&q, 0, sizeof q);
+        q.indicator = "IND-01";
+        q.has_period = 1;
+        q.period = (jw_ind_period_t){'Y', 2024, 0};
+        q.gemeente = G1;
+        q.by = JW_IND_BY_GEMEENTE;
+        cr_expect_eq(jw_ind_query(I, &q, &r, err, sizeof err), JW_IND_EQUERY);
+        cr_expect(strstr(err, "filter") != NULL, "%s", err);
+        q.by = JW_IND_BY_TOTAL;
+        q.gemeente = "09|35";
+        cr_expect_eq(jw_ind_query(I, &q, &r, err, sizeof err), JW_IND_EQUERY);
+    }
+    scen_close(&s);
+}
+
 static const jw_ind_target_t *find_target(const jw_ind_target_t *t, size_t n, const char *seg,
                                           jw_target_kind_t kind)
 {

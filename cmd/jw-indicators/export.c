@@ -228,6 +228,9 @@ int jwi_export(jwi_t *app, const char *what, const jwi_params_t *p, jw_json_t *o
     q.series = p->series;
     q.by = p->has_by ? p->by : JW_IND_BY_TOTAL;
     q.public_ = app->public_ || p->public_;
+    q.gemeente = p->gemeente;
+    q.aanbieder = p->aanbieder;
+    q.segment = p->segment;
     int rc = jw_ind_query(app->ind, &q, &r, err, errlen);
     if (rc) return rc;
     /* file name: jw-IND-02-twente-2024.xlsx, -jaar.xlsx for a series */
@@ -239,7 +242,16 @@ int jwi_export(jwi_t *app, const char *what, const jwi_params_t *p, jw_json_t *o
         const char *k = strchr(kinds, p->series ? p->series : 'Y');
         snprintf(per, sizeof per, "%s", k ? kn[k - kinds] : "jaar");
     }
-    snprintf(fname, fcap, "jw-%s-%s-%s%s%s.%s", r.def->id, jw_profile_name(app->profile), per,
+    /* slicer values are codes or segment names; anything else is left out of the name */
+    char sl[120] = "";
+    const char *fv[3] = {p->gemeente, p->aanbieder, p->segment};
+    for (int i = 0; i < 3; i++)
+        if (fv[i] && fv[i][0] && strlen(fv[i]) <= 32 &&
+            strspn(fv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(fv[i])) {
+            size_t l = strlen(sl);
+            snprintf(sl + l, sizeof sl - l, "-%s", fv[i]);
+        }
+    snprintf(fname, fcap, "jw-%s-%s-%s%s%s%s.%s", r.def->id, jw_profile_name(app->profile), per, sl,
              q.by != JW_IND_BY_TOTAL ? "-per-" : "", q.by != JW_IND_BY_TOTAL ? jw_ind_by_name(q.by) : "",
              xlsx ? "xlsx" : "csv");
     if (xlsx) {

@@ -330,6 +330,64 @@ static void svg_bars(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_row_t *ro
 
 /* ---- the indicator page ---- */
 
+static const char *series_name(char k);
+
+static const char *per_of(jw_ind_period_t p, char buf[16])
+{
+    jw_ind_period_format(p, buf);
+    return buf;
+}
+
+static void option(jw_json_t *o, const char *val, const char *text, const char *cur)
+{
+    jw_ind_textf(o, "<option value=\"");
+    esc(o, val);
+    jw_ind_textf(o, "\"%s>", cur && strcmp(cur, val) == 0 ? " selected" : "");
+    esc(o, text);
+    jw_ind_textf(o, "</option>");
+}
+
+/* The slicer form: gemeente, segment and aanbieder (the profile's lists;
+ * providers without a list: those of the period's provider rows). */
+static void slicer_form(jwi_t *app, jw_json_t *o, const jw_ind_def_t *d, const jwi_params_t *p,
+                        const jw_ind_result_t *prov, const char *period, char kind)
+{
+    const jw_profile_t *pr = app->profile;
+    char text[160];
+    jw_ind_textf(o, "<form class=\"slicers\" method=\"get\" action=\"/ind/%s\">", d->id);
+    jw_ind_textf(o, "<label>gemeente <select name=\"gemeente\" id=\"f-gemeente\">");
+    option(o, "", "alle", p->gemeente ? p->gemeente : "");
+    for (size_t i = 0; i < jw_profile_gemeente_count(pr); i++) {
+        const char *c = jw_profile_gemeente_code(pr, i);
+        snprintf(text, sizeof text, "%s (%s)", jw_profile_gemeente_name(pr, c), c);
+        option(o, c, text, p->gemeente);
+    }
+    jw_ind_textf(o, "</select></label> <label>segment <select name=\"segment\" id=\"f-segment\">");
+    option(o, "", "alle", p->segment ? p->segment : "");
+    for (size_t i = 0; i < jw_profile_segment_count(pr); i++) {
+        const char *sg = jw_profile_segment_name(pr, i);
+        option(o, sg, segment_label(app, sg), p->segment);
+    }
+    jw_ind_textf(o, "</select></label> <label>aanbieder <select name=\"aanbieder\" id=\"f-aanbieder\">");
+    option(o, "", "alle", p->aanbieder ? p->aanbieder : "");
+    if (jw_profile_aanbieder_count(pr)) {
+        for (size_t i = 0; i < jw_profile_aanbieder_count(pr); i++) {
+            const char *c = jw_profile_aanbieder_code(pr, i);
+            snprintf(text, sizeof text, "%s (%s)", jw_profile_aanbieder_name(pr, c), c);
+            option(o, c, text, p->aanbieder);
+        }
+    } else {
+        for (size_t i = 0; prov && i < prov->n_rows; i++)
+            if (prov->rows[i].by == JW_IND_BY_AANBIEDER) option(o, prov->rows[i].key, prov->rows[i].key, p->aanbieder);
+        if (p->aanbieder && p->aanbieder[0] && !(prov && prov->n_rows)) option(o, p->aanbieder, p->aanbieder, p->aanbieder);
+    }
+    jw_ind_textf(o, "</select></label>");
+    if (period[0]) jw_ind_textf(o, "<input type=\"hidden\" name=\"period\" value=\"%s\">", period);
+    jw_ind_textf(o, "<input type=\"hidden\" name=\"series\" value=\"%s\">", series_name(kind));
+    if (p->public_ && !app->public_) jw_ind_textf(o, "<input type=\"hidden\" name=\"public\" value=\"1\">");
+    jw_ind_textf(o, " <button type=\"submit\" id=\"f-apply\">Toon</button></form>\n");
+}
+
 static void table(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r, int with_period)
 {
     char v[48], per[40];
@@ -420,20 +478,43 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         sel.year = 0;
         if (st.horizon != INT32_MIN) jw_date_to_ymd(st.horizon, &sel.year, NULL, NULL);
     }
+    /* slicers: codes and segment names only ([A-Za-z0-9_-]), so they go into links as they are */
+    const char *fv[3] = {p->gemeente, p->aanbieder, p->segment};
+    static const char *fk[3] = {"gemeente", "aanbieder", "segment"};
+    char xq[256];
+    int fmask = 0;
+    snprintf(xq, sizeof xq, "%s", pub && !app->public_ ? "&amp;public=1" : "");
+    for (int i = 0; i < 3; i++) {
+        if (!fv[i] || !fv[i][0]) continue;
+        if (strlen(fv[i]) > 32 || strspn(fv[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
+                                      strlen(fv[i])) {
+            snprintf(err, errlen, "bad %s '%.40s'", fk[i], fv[i]);
+            return JW_IND_EQUERY;
+        }
+        size_t l = strlen(xq);
+        snprintf(xq + l, sizeof xq - l, "&amp;%s=%s", fk[i], fv[i]);
+        fmask |= 1 << i;
+    }
     jw_ind_by_t by = p->has_by && p->by != JW_IND_BY_TOTAL ? p->by : JW_IND_BY_GEMEENTE;
+    /* a filtered dimension cannot be the breakdown: take the first free one */
+    for (int b = 0; b < 3 && (fmask & (1 << (by - 1))); b++) by = (jw_ind_by_t)(JW_IND_BY_GEMEENTE + b);
+    int has_brk = !(fmask & (1 << (by - 1)));
 
     memset(&q, 0, sizeof q);
     q.indicator = d->id;
     q.public_ = pub;
     q.series = kind;
+    q.gemeente = p->gemeente;
+    q.aanbieder = p->aanbieder;
+    q.segment = p->segment;
     if ((rc = jw_ind_query(app->ind, &q, &series, err, errlen))) goto out;
     if (sel.year) {
         q.has_period = 1;
         q.period = sel;
-        q.by = by;
+        q.by = has_brk ? by : JW_IND_BY_TOTAL;
         if ((rc = jw_ind_query(app->ind, &q, &brk, err, errlen))) goto out;
         q.by = JW_IND_BY_AANBIEDER;
-        if ((rc = jw_ind_query(app->ind, &q, &prov, err, errlen))) goto out;
+        if (!(fmask & 2) && (rc = jw_ind_query(app->ind, &q, &prov, err, errlen))) goto out;
     }
 
     snprintf(title, sizeof title, "%s %s", d->id, d->name);
@@ -447,6 +528,28 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     esc(o, jw_profile_name(app->profile));
     jw_ind_textf(o, ", gegevens t/m %s.%s</p>\n", hz, pub ? " Publieksweergave (kleine aantallen onderdrukt)." : "");
 
+    /* slicers: a plain GET form (no script) */
+    slicer_form(app, o, d, p, &prov, sel.year ? per_of(sel, per) : "", kind);
+    if (fmask) {
+        jw_ind_textf(o, "<p class=\"selection\">Selectie: ");
+        for (int i = 0; i < 3; i++) {
+            if (!(fmask & (1 << i))) continue;
+            const char *nm = i == 0 ? jw_profile_gemeente_name(app->profile, fv[i])
+                             : i == 1 ? jw_profile_aanbieder_name(app->profile, fv[i])
+                                      : segment_label(app, fv[i]);
+            jw_ind_textf(o, "%s <b>", fk[i]);
+            esc(o, nm ? nm : fv[i]);
+            jw_ind_textf(o, "</b>");
+            if (i < 2) {
+                jw_ind_textf(o, " (");
+                esc(o, fv[i]);
+                jw_ind_textf(o, ")");
+            }
+            jw_ind_textf(o, "; ");
+        }
+        jw_ind_textf(o, "<a href=\"/ind/%s\">selectie wissen</a>. Doelen gelden voor de hele regio.</p>\n", d->id);
+    }
+
     /* series links */
     jw_ind_textf(o, "<p class=\"nav\">reeks: ");
     static const char kinds[] = {'R', 'Y', 'H', 'Q', 'M'};
@@ -454,7 +557,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     for (size_t i = 0; i < sizeof kinds; i++)
         jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?series=%s&amp;period=%s&amp;by=%s%s\">%s</a>",
                      kinds[i] == kind ? "sel" : "", d->id, series_name(kinds[i]), sel.year ? per : "",
-                     jw_ind_by_name(by), pub && !app->public_ ? "&amp;public=1" : "",
+                     jw_ind_by_name(by), xq,
                      series_nl(kinds[i]));
     jw_ind_textf(o, "</p>\n");
 
@@ -466,7 +569,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     int ncharts = 0, need_segments = 0;
     charts[ncharts].col = d->headline;
     charts[ncharts++].segment = NULL;
-    for (size_t i = 0; i < series.n_targets && ncharts < 17; i++) {
+    for (size_t i = 0; i < series.n_targets && ncharts < 17 && !fmask; i++) { /* targets are regional */
         int c = series.targets[i].column, seen = 0;
         const char *sg = series.targets[i].t.segment;
         for (int k = 0; k < ncharts; k++)
@@ -632,9 +735,10 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         jw_nlfmt_period(sel, pernl, sizeof pernl);
         jw_ind_textf(o, "<h2>Uitsplitsing, %s</h2>\n<p class=\"nav\">naar: ", pernl);
         for (int b = JW_IND_BY_GEMEENTE; b <= JW_IND_BY_SEGMENT; b++)
+            if (!(fmask & (1 << (b - 1))))
             jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?period=%s&amp;by=%s&amp;series=%s%s\">%s</a>",
                          b == (int)by ? "sel" : "", d->id, per, jw_ind_by_name((jw_ind_by_t)b), series_name(kind),
-                         pub && !app->public_ ? "&amp;public=1" : "", jw_nlfmt_by((jw_ind_by_t)b));
+                         xq, jw_nlfmt_by((jw_ind_by_t)b));
         jw_ind_textf(o, " &#183; periode: ");
         if (st.first != INT32_MIN && st.horizon != INT32_MIN) {
             int y0, y1;
@@ -643,7 +747,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
             for (int y = y0; y <= y1 && y0 > 0; y++)
                 jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?period=%d&amp;by=%s&amp;series=%s%s\">%d</a>",
                              sel.kind == 'Y' && sel.year == y ? "sel" : "", d->id, y, jw_ind_by_name(by),
-                             series_name(kind), pub && !app->public_ ? "&amp;public=1" : "", y);
+                             series_name(kind), xq, y);
         }
         jw_ind_textf(o, "</p>\n");
         table(o, d, &brk, 0);
@@ -657,8 +761,8 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
                     "<a href=\"/export/%s.csv?series=%s%s\">CSV voor Excel</a>; "
                     "JSON: <a href=\"/api/indicators/%s?series=%s\">/api/indicators/%s</a>, "
                     "CSV (machineleesbaar): <a href=\"/api/indicators/%s.csv?series=%s\">.csv</a></p>\n",
-                 d->id, series_name(kind), pub && !app->public_ ? "&amp;public=1" : "", d->id, series_name(kind),
-                 pub && !app->public_ ? "&amp;public=1" : "", d->id, series_name(kind), d->id, d->id,
+                 d->id, series_name(kind), xq, d->id, series_name(kind),
+                 xq, d->id, series_name(kind), d->id, d->id,
                  series_name(kind));
     page_end(o);
     rc = jw_json_finish(o) ? JW_IND_ENOMEM : 0;

@@ -211,6 +211,9 @@ static int parse_params(const param_t *ps, size_t n, jwi_params_t *out, char *fm
                 return -1;
             }
             out->public_ = v[0] == '1' || v[0] == 't';
+        } else if (strcmp(k, "gemeente") == 0 || strcmp(k, "aanbieder") == 0 || strcmp(k, "segment") == 0) {
+            const char **f = k[0] == 'g' ? &out->gemeente : k[0] == 'a' ? &out->aanbieder : &out->segment;
+            *f = *v ? v : NULL; /* slicers: checked by jw_ind_query */
         } else if (strcmp(k, "format") == 0 && fmt_out) {
             if (strcmp(v, "csv") && strcmp(v, "json")) {
                 snprintf(err, errlen, "bad format '%.40s': use json or csv", v);
@@ -312,6 +315,9 @@ static void api_indicator(jwi_t *app, int fd, const char *id, const jwi_params_t
     q.series = p->series;
     q.by = p->has_by ? p->by : JW_IND_BY_TOTAL;
     q.public_ = app->public_ || p->public_;
+    q.gemeente = p->gemeente;
+    q.aanbieder = p->aanbieder;
+    q.segment = p->segment;
     int rc = jw_ind_query(app->ind, &q, &r, err, sizeof err);
     if (rc == JW_IND_ENOTFOUND) {
         respond_error(app, fd, 404, err, !csv, head_only);

@@ -53,6 +53,8 @@ typedef struct {
     jw_ind_by_t by;
     int has_by;
     int public_;
+    /* slicers (NULL = all); point into the request's decoded query */
+    const char *gemeente, *aanbieder, *segment;
 } jwi_params_t;
 
 /* HTML pages (text/html; charset=utf-8) appended to out. On a bad request

@@ -49,6 +49,9 @@ static void usage(FILE *f)
           "                     horizon; default year\n"
           "  --by D             gemeente, aanbieder or segment: a total row and one row\n"
           "                     per value; default: total only\n"
+          "  --gemeente CODE, --aanbieder AGB, --segment NAME\n"
+          "                     slicers: only that gemeente / provider / segment (any\n"
+          "                     combination; --by then breaks down by another one)\n"
           "  --format F         table, csv or json; default table\n"
           "  --public           published output: counts below the profile's small-cell\n"
           "                     threshold (default 5), and everything derived from them,\n"
@@ -156,6 +159,7 @@ int main(int argc, char **argv)
 {
     const char *state = NULL, *ind_dir = NULL, *profile_name = NULL, *print = NULL, *http = NULL;
     const char *period = NULL, *by = NULL, *format = "table", *series = NULL;
+    const char *f_gem = NULL, *f_aanb = NULL, *f_seg = NULL;
     const char *events_ep = NULL, *catchup_ep = NULL, *compare = NULL;
     int from_log = 0, rebuild = 0, public_ = 0, quiet = 0, batch = 2000;
     double poll = 2;
@@ -175,6 +179,8 @@ int main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, 'E'}, {"catchup", required_argument, NULL, 'C'},
         {"compare", required_argument, NULL, 'K'},
+        {"gemeente", required_argument, NULL, 'G'}, {"aanbieder", required_argument, NULL, 'A'},
+        {"segment", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     if (jw_version_requested(argc, argv)) return jw_version_print("jw-indicators");
@@ -196,6 +202,9 @@ int main(int argc, char **argv)
         case 'E': events_ep = optarg; break;
         case 'C': catchup_ep = optarg; break;
         case 'K': compare = optarg; break;
+        case 'G': f_gem = optarg; break; /* slicers (cross cells) */
+        case 'A': f_aanb = optarg; break;
+        case 'T': f_seg = optarg; break;
         case 'o': {
             char *end;
             poll = strtod(optarg, &end);
@@ -245,6 +254,9 @@ int main(int argc, char **argv)
     jw_ind_query_t q;
     jw_ind_format_t fmt = JW_IND_FMT_TABLE;
     memset(&q, 0, sizeof q);
+    q.gemeente = f_gem;
+    q.aanbieder = f_aanb;
+    q.segment = f_seg;
     q.public_ = public_;
     if (period) {
         if (jw_ind_period_parse(period, &q.period)) {

@@ -35,6 +35,33 @@ typedef struct {
     const char *v[4]; /* "", gemeente, aanbieder, segment */
 } dims_t;
 
+/* Every cell a contribution goes to: the total, the three breakdowns and
+ * the four cross cells (ind_internal.h) whose parts are all known. */
+#define NCELLS 8
+typedef struct {
+    int n;
+    char dim[NCELLS];
+    const char *val[NCELLS];
+    char buf[4][IND_VAL_MAX];
+} cells_t;
+
+static void cells_of(const dims_t *a, cells_t *c)
+{
+    static const int cross[4] = {IND_CROSS_G | IND_CROSS_A, IND_CROSS_G | IND_CROSS_S,
+                                 IND_CROSS_A | IND_CROSS_S, IND_CROSS_G | IND_CROSS_A | IND_CROSS_S};
+    c->n = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i > 0 && !(a->v[i] && a->v[i][0])) continue;
+        c->dim[c->n] = DIMS[i];
+        c->val[c->n++] = a->v[i];
+    }
+    for (int k = 0; k < 4; k++) {
+        if (ind_dim_value(cross[k], a->v[1], a->v[2], a->v[3], c->buf[k])) continue;
+        c->dim[c->n] = ind_dim_of(cross[k]);
+        c->val[c->n++] = c->buf[k];
+    }
+}
+
 /* Add delta to the signed 8-byte counter stored at key in db; a counter
  * that reaches zero is deleted, so absent means zero. *old_out and
  * *new_out (may be NULL) get the value before and after. */
@@ -113,13 +140,14 @@ static void periods_of(jw_date_t d, per4_t out[4])
 static int fan_cnt(jw_txn_t *txn, int q, jw_date_t d, const dims_t *a, int64_t delta)
 {
     per4_t ps[4];
+    cells_t c;
     int rc;
     if (delta == 0 || d == IND_NONE32) return 0;
     periods_of(d, ps);
+    cells_of(a, &c);
     for (int k = 0; k < 4; k++)
-        for (int i = 0; i < 4; i++)
-            if ((i == 0 || a->v[i][0]) && (rc = cnt_add(txn, q, ps[k], DIMS[i], a->v[i], delta)))
-                return rc;
+        for (int i = 0; i < c.n; i++)
+            if ((rc = cnt_add(txn, q, ps[k], c.dim[i], c.val[i], delta))) return rc;
     return 0;
 }
 
@@ -127,14 +155,14 @@ static int fan_set(jw_txn_t *txn, int s, int q, jw_date_t d, const dims_t *a,
                    const uint8_t *yid, int64_t delta)
 {
     per4_t ps[4];
+    cells_t c;
     int rc;
     if (delta == 0 || d == IND_NONE32) return 0;
     periods_of(d, ps);
+    cells_of(a, &c);
     for (int k = 0; k < 4; k++)
-        for (int i = 0; i < 4; i++)
-            if ((i == 0 || a->v[i][0]) &&
-                (rc = set_add(txn, s, q, ps[k], DIMS[i], a->v[i], yid, delta)))
-                return rc;
+        for (int i = 0; i < c.n; i++)
+            if ((rc = set_add(txn, s, q, ps[k], c.dim[i], c.val[i], yid, delta))) return rc;
     return 0;
 }
 
@@ -142,14 +170,14 @@ static int fan_hist(jw_txn_t *txn, int h, int q, jw_date_t d, const dims_t *a, i
                     int64_t delta)
 {
     per4_t ps[4];
+    cells_t c;
     int rc;
     if (delta == 0 || d == IND_NONE32) return 0;
     periods_of(d, ps);
+    cells_of(a, &c);
     for (int k = 0; k < 4; k++)
-        for (int i = 0; i < 4; i++)
-            if ((i == 0 || a->v[i][0]) &&
-                (rc = hist_add(txn, h, q, ps[k], DIMS[i], a->v[i], x, delta)))
-                return rc;
+        for (int i = 0; i < c.n; i++)
+            if ((rc = hist_add(txn, h, q, ps[k], c.dim[i], c.val[i], x, delta))) return rc;
     return 0;
 }
 
@@ -291,16 +319,17 @@ static int item_apply(jw_txn_t *txn, const item_t *it, const dims_t *a, const ui
                       int sign)
 {
     per4_t p;
+    cells_t c;
     int rc;
     memcpy(p.b, it->b + 1, 4);
-    for (int i = 0; i < 4; i++) {
-        if (i > 0 && !a->v[i][0]) continue;
+    cells_of(a, &c);
+    for (int i = 0; i < c.n; i++) {
         switch (it->b[0]) {
-        case I_Y01: rc = set_add(txn, S_Y01, Q_Y01, p, DIMS[i], a->v[i], yid, sign); break;
-        case I_Y01S: rc = set_add(txn, S_Y01S, Q_Y01S, p, DIMS[i], a->v[i], yid, sign); break;
-        case I_Y02: rc = set_add(txn, S_Y02, Q_Y02, p, DIMS[i], a->v[i], yid, sign); break;
-        case I_Y02S: rc = set_add(txn, S_Y02S, Q_Y02S, p, DIMS[i], a->v[i], yid, sign); break;
-        case I_WAIT: rc = cnt_add(txn, Q_WAITLIST, p, DIMS[i], a->v[i], sign); break;
+        case I_Y01: rc = set_add(txn, S_Y01, Q_Y01, p, c.dim[i], c.val[i], yid, sign); break;
+        case I_Y01S: rc = set_add(txn, S_Y01S, Q_Y01S, p, c.dim[i], c.val[i], yid, sign); break;
+        case I_Y02: rc = set_add(txn, S_Y02, Q_Y02, p, c.dim[i], c.val[i], yid, sign); break;
+        case I_Y02S: rc = set_add(txn, S_Y02S, Q_Y02S, p, c.dim[i], c.val[i], yid, sign); break;
+        case I_WAIT: rc = cnt_add(txn, Q_WAITLIST, p, c.dim[i], c.val[i], sign); break;
         default: rc = JW_IND_ECORRUPT; break;
         }
         if (rc) return rc;

@@ -19,7 +19,7 @@
 #define DB_CONTRIB JW_DB_EVENT_IDS
 #define DB_BAD JW_DB_DEADLETTERS
 
-#define IND_SCHEMA 2u /* 2: IND-26 (H_KM); a schema-1 store needs --rebuild */
+#define IND_SCHEMA 3u /* 2: IND-26 (H_KM); 3: cross cells; an older store needs --rebuild */
 
 /* ---- events ---- */
 
@@ -86,6 +86,30 @@ jw_ind_period_t ind_per_from4(per4_t k);
 #define DIM_GEMEENTE 'G'
 #define DIM_AANBIEDER 'A'
 #define DIM_SEGMENT 'S'
+/* Cross cells: every combination of gemeente (bit 1), aanbieder (bit 2)
+ * and segment (bit 4) that occurs, kept like the single breakdowns (which
+ * are their margins). The value is the parts in the order gemeente,
+ * aanbieder, segment joined by '|' (none of them can hold '|'), e.g.
+ * "0505|75750011|verblijf"; a cell exists only when every part is known. */
+#define DIM_GA 'P'
+#define DIM_GS 'Q'
+#define DIM_AS 'R'
+#define DIM_GAS 'X'
+#define IND_CROSS_G 1
+#define IND_CROSS_A 2
+#define IND_CROSS_S 4
+#define IND_VAL_MAX 64 /* a cell value incl. the NUL: 8 + 1 + 8 + 1 + 32 + 1 */
+/* The dimension of a mask of IND_CROSS_* bits (0 = DIM_TOTAL). */
+char ind_dim_of(int mask);
+/* Its mask; -1 for an unknown dimension. */
+int ind_dim_mask(char dim);
+/* The value of a cell of mask from the three parts (NULL or "" = none):
+ * 0 and the value in buf (IND_VAL_MAX), or -1 when a part of the mask is
+ * missing (no such cell). */
+int ind_dim_value(int mask, const char *g, const char *a, const char *s, char buf[IND_VAL_MAX]);
+/* Part bit (one of IND_CROSS_*) of the value of a cell of mask, into
+ * out (IND_VAL_MAX); "" when the mask does not hold it. */
+void ind_dim_part(int mask, const char *val, int bit, char out[IND_VAL_MAX]);
 
 /* Counter quantities (cells). */
 enum {

@@ -229,6 +229,12 @@ typedef struct {
                               period of that kind from the first data month to the horizon */
     jw_ind_by_t by;        /* TOTAL: one row per period; else a total row, then one per value */
     int public_;           /* apply small-cell suppression */
+    /* Slicers: keep only this gemeente (CBS code), aanbieder (AGB code) and/or
+     * segment (NULL or "" = all). The rows are then the cross cells: the
+     * total row is the filtered combination, a breakdown row adds one value
+     * of `by` (which must not be a filtered dimension). Targets stay
+     * regional (evaluated on the whole region or their segment). */
+    const char *gemeente, *aanbieder, *segment;
 } jw_ind_query_t;
 
 enum { JW_IND_V_OK = 0, JW_IND_V_NA, JW_IND_V_SUPPRESSED };

@@ -209,6 +209,58 @@ size_t ind_sub_prefix(uint8_t *key, int code, per4_t p, char dim, const char *va
     return n + 1;
 }
 
+char ind_dim_of(int mask)
+{
+    static const char D[8] = {DIM_TOTAL, DIM_GEMEENTE, DIM_AANBIEDER, DIM_GA,
+                              DIM_SEGMENT, DIM_GS, DIM_AS, DIM_GAS};
+    return mask >= 0 && mask < 8 ? D[mask] : 0;
+}
+
+int ind_dim_mask(char dim)
+{
+    for (int m = 0; m < 8; m++)
+        if (ind_dim_of(m) == dim) return m;
+    return -1;
+}
+
+int ind_dim_value(int mask, const char *g, const char *a, const char *s, char buf[IND_VAL_MAX])
+{
+    const char *parts[3] = {g, a, s};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 3; i++) {
+        if (!(mask & (1 << i))) continue;
+        const char *p = parts[i];
+        size_t l = p ? strlen(p) : 0;
+        if (l == 0 || n + l + 2 > IND_VAL_MAX) return -1;
+        if (n) buf[n++] = '|';
+        memcpy(buf + n, p, l);
+        n += l;
+        buf[n] = '\0';
+    }
+    return 0;
+}
+
+void ind_dim_part(int mask, const char *val, int bit, char out[IND_VAL_MAX])
+{
+    out[0] = '\0';
+    if (!(mask & bit)) return;
+    const char *p = val;
+    for (int i = 0; i < 3; i++) {
+        if (!(mask & (1 << i))) continue;
+        const char *e = strchr(p, '|');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if ((1 << i) == bit) {
+            if (l >= IND_VAL_MAX) l = IND_VAL_MAX - 1;
+            memcpy(out, p, l);
+            out[l] = '\0';
+            return;
+        }
+        if (!e) return;
+        p = e + 1;
+    }
+}
+
 uint64_t ind_be64_get(const uint8_t *p)
 {
     uint64_t v = 0;

@@ -403,7 +403,9 @@ static void per_1000(const qctx_t *q, jw_ind_period_t p, char dim, const char *v
 {
     int64_t n17 = 0, n22 = 0;
     int year = p.year; /* R12: the year of its last month */
-    int known = jw_profile_population(q->ind->profile, dim == DIM_GEMEENTE ? val : NULL, year, &n17, &n22);
+    char gem[IND_VAL_MAX];
+    ind_dim_part(ind_dim_mask(dim), val, IND_CROSS_G, gem); /* a gemeente row or cross cell: its population */
+    int known = jw_profile_population(q->ind->profile, gem[0] ? gem : NULL, year, &n17, &n22);
     int sp = known && small(q, count); /* no population: no value, nothing to suppress */
     row->v[col] = vderived(n17 ? 1000.0 * (double)count / (double)n17 : 0, !known || n17 == 0, sp);
     row->v[col + 1] = vderived(n22 ? 1000.0 * (double)count / (double)n22 : 0, !known || n22 == 0, sp);
@@ -483,7 +485,9 @@ static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_i
         row->v[4] = vcount(q, b);
         row->v[5] = vshare(q, b, a);
         int days = 0;
-        if (dim == DIM_SEGMENT && jw_profile_wait_norm(q->ind->profile, val, &days, NULL))
+        char seg[IND_VAL_MAX];
+        ind_dim_part(ind_dim_mask(dim), val, IND_CROSS_S, seg);
+        if (seg[0] && jw_profile_wait_norm(q->ind->profile, seg, &days, NULL))
             row->v[6] = vderived(days, 0, 0);
         if ((rc = rd_last(&c, Q_WAITLIST, &x))) return rc;
         row->v[7] = vcount(q, x);
@@ -539,7 +543,7 @@ static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_i
 /* ---- breakdown keys ---- */
 
 typedef struct {
-    char (*k)[33];
+    char (*k)[IND_VAL_MAX];
     size_t n, cap;
 } keys_t;
 
@@ -548,10 +552,10 @@ static int key_cb(const void *key, size_t klen, const void *val, size_t vlen, vo
     keys_t *l = ctx;
     (void)val;
     (void)vlen;
-    if (klen < 6 || klen - 6 > 32) return JW_IND_ECORRUPT;
+    if (klen < 6 || klen - 6 >= IND_VAL_MAX) return JW_IND_ECORRUPT;
     if (l->n == l->cap) {
         size_t nc = l->cap ? l->cap * 2 : 32;
-        char(*nk)[33] = realloc(l->k, nc * sizeof *nk);
+        char(*nk)[IND_VAL_MAX] = realloc(l->k, nc * sizeof *nk);
         if (!nk) return JW_IND_ENOMEM;
         l->k = nk;
         l->cap = nc;
@@ -586,7 +590,7 @@ static int breakdown_keys(qctx_t *q, jw_ind_period_t p, char dim, keys_t *out)
     if (out->n > 1) qsort(out->k, out->n, sizeof *out->k, cmp_key);
     size_t m = 0;
     for (size_t i = 0; i < out->n; i++)
-        if (m == 0 || strcmp(out->k[m - 1], out->k[i]) != 0) memmove(out->k[m++], out->k[i], 33);
+        if (m == 0 || strcmp(out->k[m - 1], out->k[i]) != 0) memmove(out->k[m++], out->k[i], IND_VAL_MAX);
     out->n = m;
     return 0;
 }
@@ -738,10 +742,25 @@ typedef struct {
     size_t cap;
 } run_t;
 
+static const int BY_BIT[4] = {0, IND_CROSS_G, IND_CROSS_A, IND_CROSS_S};
+
+/* The mask of the query's slicers. */
+static int filter_mask(const jw_ind_query_t *in)
+{
+    return (in->gemeente && in->gemeente[0] ? IND_CROSS_G : 0) | (in->aanbieder && in->aanbieder[0] ? IND_CROSS_A : 0) |
+           (in->segment && in->segment[0] ? IND_CROSS_S : 0);
+}
+
 static int push_row(run_t *r, jw_ind_period_t p, jw_ind_by_t by, const char *key)
 {
-    static const char DIMC[4] = {DIM_TOTAL, DIM_GEMEENTE, DIM_AANBIEDER, DIM_SEGMENT};
     jw_ind_result_t *o = r->out;
+    /* the cell: the slicers plus, on a breakdown row, its own value */
+    const jw_ind_query_t *in = r->in;
+    int mask = filter_mask(in) | BY_BIT[by];
+    char val[IND_VAL_MAX];
+    if (ind_dim_value(mask, by == JW_IND_BY_GEMEENTE ? key : in->gemeente, by == JW_IND_BY_AANBIEDER ? key : in->aanbieder,
+                      by == JW_IND_BY_SEGMENT ? key : in->segment, val))
+        val[0] = '\0'; /* the total */
     if (o->n_rows == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 32;
         jw_ind_row_t *nr = realloc(o->rows, nc * sizeof *nr);
@@ -766,7 +785,7 @@ static int push_row(run_t *r, jw_ind_period_t p, jw_ind_by_t by, const char *key
         row->label = l ? l : "";
     }
     row->partial = r->q.st.horizon == IND_NONE32 || jw_ind_period_last(p) > r->q.st.horizon;
-    int rc = compute(&r->q, p, DIMC[by], key, row);
+    int rc = compute(&r->q, p, ind_dim_of(mask), val, row);
     if (rc) return rc;
     o->n_rows++;
     return 0;
@@ -776,10 +795,32 @@ static int rows_for(run_t *r, jw_ind_period_t p)
 {
     int rc = push_row(r, p, JW_IND_BY_TOTAL, "");
     if (rc || r->in->by == JW_IND_BY_TOTAL) return rc;
-    static const char DIMC[4] = {DIM_TOTAL, DIM_GEMEENTE, DIM_AANBIEDER, DIM_SEGMENT};
     keys_t keys;
-    rc = breakdown_keys(&r->q, p, DIMC[r->in->by], &keys);
-    for (size_t i = 0; i < keys.n && !rc; i++) rc = push_row(r, p, r->in->by, keys.k[i]);
+    int fm = filter_mask(r->in), mask = fm | BY_BIT[r->in->by];
+    char fv[IND_VAL_MAX], part[IND_VAL_MAX], prev[IND_VAL_MAX] = "";
+    rc = breakdown_keys(&r->q, p, ind_dim_of(mask), &keys);
+    /* with slicers: the cross cells that match them, by their `by` part */
+    if (!rc && fm) {
+        size_t m = 0;
+        for (size_t i = 0; i < keys.n; i++) {
+            int ok = 1;
+            for (int bit = 1; bit <= 4 && ok; bit <<= 1) {
+                if (!(fm & bit)) continue;
+                ind_dim_part(mask, keys.k[i], bit, part);
+                ok = strcmp(part, bit == IND_CROSS_G ? r->in->gemeente : bit == IND_CROSS_A ? r->in->aanbieder
+                                                                                            : r->in->segment) == 0;
+            }
+            if (!ok) continue;
+            ind_dim_part(mask, keys.k[i], BY_BIT[r->in->by], fv);
+            memcpy(keys.k[m++], fv, IND_VAL_MAX);
+        }
+        keys.n = m; /* still sorted: the by part is the only one that varies */
+    }
+    for (size_t i = 0; i < keys.n && !rc; i++) {
+        if (strcmp(prev, keys.k[i]) == 0) continue;
+        memcpy(prev, keys.k[i], IND_VAL_MAX);
+        rc = push_row(r, p, r->in->by, keys.k[i]);
+    }
     free(keys.k);
     return rc;
 }
@@ -832,6 +873,20 @@ int jw_ind_query(jw_ind_t *ind, const jw_ind_query_t *q, jw_ind_result_t *out, c
         q->by < JW_IND_BY_TOTAL || q->by > JW_IND_BY_SEGMENT) {
         if (err) snprintf(err, errlen, "bad period, series or breakdown");
         return JW_IND_EQUERY;
+    }
+    const char *fs[3] = {q->gemeente, q->aanbieder, q->segment};
+    static const char *fn[3] = {"gemeente", "aanbieder", "segment"};
+    for (int i = 0; i < 3; i++) {
+        if (!fs[i] || !fs[i][0]) continue;
+        size_t l = strlen(fs[i]);
+        if (l > (i == 2 ? 32u : 8u) || strchr(fs[i], '|')) {
+            if (err) snprintf(err, errlen, "bad %s '%.40s'", fn[i], fs[i]);
+            return JW_IND_EQUERY;
+        }
+        if ((int)q->by == i + 1) {
+            if (err) snprintf(err, errlen, "cannot break down by %s and filter on it", fn[i]);
+            return JW_IND_EQUERY;
+        }
     }
     memset(&r, 0, sizeof r);
     r.q.ind = ind;
