@@ -19,7 +19,7 @@
 #define DB_CONTRIB JW_DB_EVENT_IDS
 #define DB_BAD JW_DB_DEADLETTERS
 
-#define IND_SCHEMA 1u
+#define IND_SCHEMA 2u /* 2: episodes clamped to the data span (engine.c span_t) */
 
 /* ---- events ---- */
 

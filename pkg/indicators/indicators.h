@@ -56,6 +56,7 @@ enum {
     JW_IND_EIO = -707,      /* removing the store files for a rebuild failed */
     JW_IND_ESTALE = -708,   /* the indicator store is ahead of the event log: another or a
                                rebuilt state store; rebuild the indicators */
+    JW_IND_ESCHEMA = -709,  /* the store was built by an older engine: rebuild the indicators */
 };
 /* A static message; store codes are passed to jw_store_strerror. */
 const char *jw_ind_strerror(int rc);
