@@ -151,6 +151,7 @@ int jwi_request_parse(const char *target, size_t len, const char *accept, jwi_re
     char fmt = 0;
 
     memset(out, 0, sizeof *out);
+    out->p.public_ = 1; /* the published view unless a query asks otherwise */
     out->csv = jwi_accepts_csv(accept);
     if (len == 0 || target[0] != '/') {
         snprintf(err, errlen, "bad request target");
