@@ -53,7 +53,10 @@ typedef struct {
 int jwi_catch_up(jwi_t *app);
 
 /* Serve HTTP on addr ("127.0.0.1:8080", "[::1]:8080", ":8080" = loopback)
- * until *app->stop. Returns the exit status. */
+ * until *app->stop. Returns the exit status. Threads: libmicrohttpd runs
+ * without threads of its own; requests are answered on the calling thread,
+ * between live event updates and log catch-ups, so the indicator store is
+ * only ever used from this one thread. */
 int jwi_serve(jwi_t *app, const char *addr);
 
 /* Live mode: connect, catch up from jwd's log, then jwi_live_pump() after
