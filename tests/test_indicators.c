@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -1204,6 +1205,10 @@ static void http_get(int port, const char *raw, resp_t *r)
         ssize_t k = read(fd, buf + n, cap - n - 1);
         if (k <= 0) break;
         n += (size_t)k;
+        /* a kept-alive connection stays open: stop after Content-Length bytes */
+        buf[n] = '\0';
+        const char *he = strstr(buf, "\r\n\r\n"), *cl = strcasestr(buf, "\r\nContent-Length:");
+        if (he && cl && cl < he && n >= (size_t)(he + 4 - buf) + strtoul(cl + 17, NULL, 10)) break;
     }
     close(fd);
     buf[n] = '\0';
@@ -1236,11 +1241,12 @@ Test(indicators, http)
     pid_t pid = fork();
     cr_assert_neq(pid, -1);
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave the server running */
         dup2(out[1], 1);
         close(out[0]);
         close(out[1]);
         execl("build/bin/jw-indicators", "jw-indicators", "--quiet", "--state", s.state, "--ind-state",
-              s.inddir, "--http", "127.0.0.1:0", (char *)NULL);
+              s.inddir, "--http", "127.0.0.1:0", "--internal", (char *)NULL);
         _exit(127);
     }
     close(out[1]);
@@ -1266,8 +1272,8 @@ Test(indicators, http)
     cr_expect_str_eq(r.ctype, "application/json");
     cr_expect(strstr(r.body, "\"id\":\"IND-14b\"") && strstr(r.body, "\"definition\":"), "%s", r.body);
     free(r.body);
-    /* one indicator as JSON: IND-01 2024 total = 9 youths, stock 5 (hand count above) */
-    get(port, "/api/indicators/IND-01?period=2024&by=gemeente", NULL, &r);
+    /* one indicator as JSON, internal view: IND-01 2024 total = 9 youths, stock 5 (hand count above) */
+    get(port, "/api/indicators/IND-01?period=2024&by=gemeente&view=internal", NULL, &r);
     cr_expect_eq(r.status, 200);
     cr_expect_str_eq(r.ctype, "application/json");
     cr_expect(strstr(r.body, "\"by\":\"total\",\"key\":\"\",\"label\":\"\",\"values\":{\"youths\":9,\"stock\":5,") != NULL,
@@ -1275,20 +1281,29 @@ Test(indicators, http)
     cr_expect(strstr(r.body, "\"key\":\"0917\"") != NULL);
     free(r.body);
     /* the same as CSV, by suffix and by Accept */
-    get(port, "/api/indicators/IND-01.csv?period=2024", NULL, &r);
+    get(port, "/api/indicators/IND-01.csv?period=2024&view=internal", NULL, &r);
     cr_expect_eq(r.status, 200);
     cr_expect_str_eq(r.ctype, "text/csv; charset=utf-8");
     cr_expect(strstr(r.body, "IND-01,2024,0,total,,,9,5,,,\r\n") != NULL, "%s", r.body);
     free(r.body);
-    get(port, "/api/indicators/IND-01?period=2024", "Accept: text/csv\r\n", &r);
+    get(port, "/api/indicators/IND-01?period=2024&public=0", "Accept: text/csv\r\n", &r);
     cr_expect_eq(r.status, 200);
     cr_expect_str_eq(r.ctype, "text/csv; charset=utf-8");
     cr_expect(strstr(r.body, "IND-01,2024,0,total,,,9,5,") != NULL, "%s", r.body);
     free(r.body);
-    /* published: 0917's 4 youths hidden */
+    /* published, the default view: 0917's 4 youths hidden, the total of 9 shown */
+    get(port, "/api/indicators/IND-01?period=2024&by=gemeente", NULL, &r);
+    cr_expect(strstr(r.body, "\"youths\":null,\"stock\":null},\"suppressed\":[\"youths\",\"stock\"]") != NULL,
+              "%s", r.body);
+    cr_expect(strstr(r.body, "\"public\":true") && strstr(r.body, "\"values\":{\"youths\":9,\"stock\":5}"), "%s", r.body);
+    free(r.body);
     get(port, "/api/indicators/IND-01?period=2024&by=gemeente&public=1", NULL, &r);
     cr_expect(strstr(r.body, "\"youths\":null,\"stock\":null,\"per_1000_0_17\":null,\"per_1000_0_22\":null},\"suppressed\":[\"youths\",\"stock\"]") != NULL,
               "%s", r.body);
+    free(r.body);
+    /* both views at once is a bad query */
+    get(port, "/api/indicators/IND-01?view=internal&public=1", NULL, &r);
+    cr_expect_eq(r.status, 400);
     free(r.body);
     /* metrics */
     get(port, "/metrics", NULL, &r);
@@ -1338,16 +1353,30 @@ Test(indicators, http)
     http_get(port, "POST /api/indicators HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", &r);
     cr_expect_eq(r.status, 405);
     free(r.body);
-    http_get(port, "garbage\r\n\r\n", &r);
-    cr_expect_eq(r.status, 400);
-    free(r.body);
     {
-        /* a head beyond the 8 KiB cap */
-        char *big = malloc(12000);
-        snprintf(big, 12000, "GET / HTTP/1.1\r\nX-Pad: ");
+        /* a malformed request line: a 400 or the connection closed at once */
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa;
+        char rb[64] = "";
+        memset(&sa, 0, sizeof sa);
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons((uint16_t)port);
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        cr_assert_eq(write(fd, "garbage\r\n\r\n", 11), 11);
+        struct pollfd gp = {fd, POLLIN, 0};
+        cr_expect_gt(poll(&gp, 1, 5000), 0, "no answer and no close within 5 s");
+        ssize_t k = read(fd, rb, sizeof rb - 1);
+        cr_expect(k == 0 || (k > 0 && strncmp(rb, "HTTP/1.1 400", 12) == 0), "%.60s", rb);
+        close(fd);
+    }
+    {
+        /* a head beyond the cap (12 KiB of memory per connection) */
+        char *big = malloc(22000);
+        snprintf(big, 22000, "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ");
         size_t l = strlen(big);
-        memset(big + l, 'a', 10000);
-        strcpy(big + l + 10000, "\r\n\r\n");
+        memset(big + l, 'a', 20000);
+        strcpy(big + l + 20000, "\r\n\r\n");
         http_get(port, big, &r);
         cr_expect_eq(r.status, 431);
         free(r.body);

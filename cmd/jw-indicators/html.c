@@ -86,8 +86,9 @@ static const char *segment_label(const jwi_t *app, const char *seg)
 
 /* ---- index ---- */
 
-int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
+int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, size_t errlen)
 {
+    int pub = app->public_ || p->public_;
     jw_ind_status_t st;
     char hz[24], first[24], v[48], v2[48];
     int rc = jw_ind_status(app->ind, &st), year = 0;
@@ -104,7 +105,8 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
     esc(o, jw_profile_description(app->profile));
     jw_ind_textf(o, "<br>Gegevens van %s t/m %s; %llu gebeurtenissen verwerkt.%s</p>\n", first, hz,
                  (unsigned long long)st.events,
-                 app->public_ ? " Publieksweergave: aantallen onder de drempel voor kleine aantallen zijn onderdrukt." : "");
+                 pub ? " Publieksweergave: aantallen onder de drempel voor kleine aantallen zijn onderdrukt."
+                     : " Interne weergave: alle waarden, ook kleine aantallen.");
     jw_ind_textf(o, "<table><tr><th class=\"l\">id</th><th class=\"l\">indicator</th><th class=\"l\">waarde</th>"
                     "<th>%d</th><th>%d</th><th class=\"l\">doelen %d</th></tr>\n", year - 1, year, year);
     for (size_t i = 0; i < jw_ind_catalogue_count(); i++) {
@@ -113,7 +115,7 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
         jw_ind_query_t q;
         memset(&q, 0, sizeof q);
         q.indicator = d->id;
-        q.public_ = app->public_;
+        q.public_ = pub;
         q.has_period = 1;
         q.period.kind = 'Y';
         snprintf(v, sizeof v, "-");
@@ -129,7 +131,8 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
         } else {
             memset(&r, 0, sizeof r);
         }
-        jw_ind_textf(o, "<tr><td class=\"l\"><a href=\"/ind/%s\">%s</a></td><td class=\"l\">", d->id, d->id);
+        jw_ind_textf(o, "<tr><td class=\"l\"><a href=\"/ind/%s%s\">%s</a></td><td class=\"l\">", d->id,
+                     pub ? "" : "?view=internal", d->id);
         esc(o, d->name);
         jw_ind_textf(o, "</td><td class=\"l\">");
         esc(o, jwi_nl_column(d, (size_t)d->headline));
@@ -384,7 +387,7 @@ static void slicer_form(jwi_t *app, jw_json_t *o, const jw_ind_def_t *d, const j
     jw_ind_textf(o, "</select></label>");
     if (period[0]) jw_ind_textf(o, "<input type=\"hidden\" name=\"period\" value=\"%s\">", period);
     jw_ind_textf(o, "<input type=\"hidden\" name=\"series\" value=\"%s\">", series_name(kind));
-    if (p->public_ && !app->public_) jw_ind_textf(o, "<input type=\"hidden\" name=\"public\" value=\"1\">");
+    if (!(app->public_ || p->public_)) jw_ind_textf(o, "<input type=\"hidden\" name=\"view\" value=\"internal\">");
     jw_ind_textf(o, " <button type=\"submit\" id=\"f-apply\">Toon</button></form>\n");
 }
 
@@ -483,7 +486,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     static const char *fk[3] = {"gemeente", "aanbieder", "segment"};
     char xq[256];
     int fmask = 0;
-    snprintf(xq, sizeof xq, "%s", pub && !app->public_ ? "&amp;public=1" : "");
+    snprintf(xq, sizeof xq, "%s", pub ? "" : "&amp;view=internal");
     for (int i = 0; i < 3; i++) {
         if (!fv[i] || !fv[i][0]) continue;
         if (strlen(fv[i]) > 32 || strspn(fv[i], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
@@ -500,6 +503,17 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     for (int b = 0; b < 3 && (fmask & (1 << (by - 1))); b++) by = (jw_ind_by_t)(JW_IND_BY_GEMEENTE + b);
     int has_brk = !(fmask & (1 << (by - 1)));
 
+    /* A target about a segment is charted from the segment's series: then
+     * the series is read once, by segment (its total rows included),
+     * instead of once for the total and again by segment. */
+    int need_segments = 0;
+    {
+        jw_ind_target_t *tt = NULL;
+        size_t ntt = 0;
+        if ((rc = jw_ind_targets(app->ind, d, sel.year ? sel.year : 2000, pub, &tt, &ntt))) goto out;
+        for (size_t i = 0; i < ntt; i++) need_segments |= tt[i].t.segment != NULL && !fmask; /* targets are regional */
+        free(tt);
+    }
     memset(&q, 0, sizeof q);
     q.indicator = d->id;
     q.public_ = pub;
@@ -507,6 +521,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     q.gemeente = p->gemeente;
     q.aanbieder = p->aanbieder;
     q.segment = p->segment;
+    q.by = need_segments ? JW_IND_BY_SEGMENT : JW_IND_BY_TOTAL;
     if ((rc = jw_ind_query(app->ind, &q, &series, err, errlen))) goto out;
     if (sel.year) {
         q.has_period = 1;
@@ -520,7 +535,8 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     snprintf(title, sizeof title, "%s %s", d->id, d->name);
     page_begin(o, title);
     date_text(st.horizon, hz);
-    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/\">&#8592; alle indicatoren</a></p><h1>");
+    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/%s\">&#8592; alle indicatoren</a></p><h1>",
+                 pub ? "" : "?view=internal");
     esc(o, title);
     jw_ind_textf(o, "</h1>\n<p>");
     esc(o, jwi_nl_definition(d));
@@ -566,7 +582,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         int col;
         const char *segment;
     } charts[1 + 16];
-    int ncharts = 0, need_segments = 0;
+    int ncharts = 0;
     charts[ncharts].col = d->headline;
     charts[ncharts++].segment = NULL;
     for (size_t i = 0; i < series.n_targets && ncharts < 17 && !fmask; i++) { /* targets are regional */
@@ -578,14 +594,6 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         if (seen) continue;
         charts[ncharts].col = c;
         charts[ncharts++].segment = sg;
-        need_segments |= sg != NULL;
-    }
-    if (need_segments) {
-        /* the series again, with a row per segment */
-        jw_ind_result_free(&series);
-        q.has_period = 0;
-        q.by = JW_IND_BY_SEGMENT;
-        if ((rc = jw_ind_query(app->ind, &q, &series, err, errlen))) goto out;
     }
     goal = malloc((series.n_rows ? series.n_rows : 1) * sizeof *goal);
     sub = malloc((series.n_rows ? series.n_rows : 1) * sizeof *sub);

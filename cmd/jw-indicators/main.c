@@ -59,6 +59,15 @@ static void usage(FILE *f)
           "                     empty + the suppressed column in CSV); default off\n"
           "  --http ADDR        serve HTTP on ADDR (HOST:PORT, numeric; ':PORT' = 127.0.0.1;\n"
           "                     port 0 = any free port, printed on stdout); no default\n"
+          "  --internal         with --http: allow the internal view (?view=internal: every\n"
+          "                     value, small cells included); default off: the server only\n"
+          "                     shows the published view and answers 403 to view=internal\n"
+          "  --http-max-conn N  with --http: concurrent connections (default 512)\n"
+          "  --http-max-per-ip N  with --http: concurrent connections from one address\n"
+          "                     (default 256; 0 = no limit; behind a proxy every client\n"
+          "                     has the proxy's address)\n"
+          "  --http-timeout S   with --http: close a connection idle for S seconds\n"
+          "                     (default 30)\n"
           "  --events EP        live mode: jwd's event PUB endpoint (with --catchup and\n"
           "                     --http): apply each event as it arrives, fill gaps by seq\n"
           "                     from the catch-up endpoint; no default\n"
@@ -75,7 +84,7 @@ static void usage(FILE *f)
           "  --version          program name and version\n"
           "\n"
           "HTTP: GET /  (dashboard), /ind/ID, /compare, /api/indicators, /api/indicators/ID[.csv]\n"
-          "      ?period=&by=&series=&public=1 (CSV also with Accept: text/csv), /metrics\n",
+          "      ?period=&by=&series=&view=internal (CSV also with Accept: text/csv), /metrics\n",
           f);
 }
 
@@ -161,7 +170,8 @@ int main(int argc, char **argv)
     const char *period = NULL, *by = NULL, *format = "table", *series = NULL;
     const char *f_gem = NULL, *f_aanb = NULL, *f_seg = NULL;
     const char *events_ep = NULL, *catchup_ep = NULL, *compare = NULL;
-    int from_log = 0, rebuild = 0, public_ = 0, quiet = 0, batch = 2000;
+    int from_log = 0, rebuild = 0, public_ = 0, quiet = 0, batch = 2000, internal = 0;
+    unsigned long max_conn = 512, max_per_ip = 256, http_timeout = 30;
     double poll = 2;
     char ind_buf[4096], name_buf[80], err[256];
     jw_profile_t *profile = NULL;
@@ -181,6 +191,8 @@ int main(int argc, char **argv)
         {"compare", required_argument, NULL, 'K'},
         {"gemeente", required_argument, NULL, 'G'}, {"aanbieder", required_argument, NULL, 'A'},
         {"segment", required_argument, NULL, 'T'},
+        {"internal", no_argument, NULL, 'I'},     {"http-max-conn", required_argument, NULL, 'm'},
+        {"http-max-per-ip", required_argument, NULL, 'n'}, {"http-timeout", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
     if (jw_version_requested(argc, argv)) return jw_version_print("jw-indicators");
@@ -215,6 +227,23 @@ int main(int argc, char **argv)
             break;
         }
         case 'B': batch = atoi(optarg); break;
+        case 'I': internal = 1; break;
+        case 'm':
+        case 'n':
+        case 't': {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-' || v > 100000 || (c == 'm' && v == 0)) {
+                fprintf(stderr, "jw-indicators: bad %s '%s'\n",
+                        c == 'm' ? "--http-max-conn" : c == 'n' ? "--http-max-per-ip" : "--http-timeout", optarg);
+                return 2;
+            }
+            if (c == 'm') max_conn = v;
+            else if (c == 'n') max_per_ip = v;
+            else http_timeout = v;
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -239,6 +268,10 @@ int main(int argc, char **argv)
     }
     if (optind < argc || (!from_log && !print && !http) || batch < 1 || batch > 1000000) {
         usage(stderr);
+        return 2;
+    }
+    if (internal && (!http || public_)) {
+        fprintf(stderr, "jw-indicators: --internal goes with --http and not with --public\n");
         return 2;
     }
     if (from_log && !state) {
@@ -356,6 +389,10 @@ int main(int argc, char **argv)
     app.poll_ms = (unsigned)(poll * 1000);
     app.quiet = quiet;
     app.stop = &stop_flag;
+    app.allow_internal = internal;
+    app.http_max_conn = (unsigned)max_conn;
+    app.http_max_per_ip = (unsigned)max_per_ip;
+    app.http_timeout_s = (unsigned)http_timeout;
 
     if (from_log) {
         uint64_t n = 0;

@@ -286,15 +286,28 @@ static void ep_dims(const ep_t *e, dims_t *a, int *verblijf)
     *verblijf = e->has_start ? e->s_verblijf : e->p_verblijf;
 }
 
-/* The episode's contribution with the horizon's last day hend. */
-static int ep_items(const ep_t *e, jw_date_t hend, items_t *l)
+/* The span of days an episode may contribute to: from the first day of
+ * the year before the earliest observed month (so that every year, half,
+ * quarter, month and rolling 12 months that overlaps the data sees whole
+ * episodes), but at most SPAN_MAX_YEARS years before the horizon's year,
+ * to the data horizon's last day. Stated dates outside it (an allocation
+ * from 0001-01-01) add no periods: the store grows with the data, not
+ * with the dates a message states (docs/indicators.md). */
+#define SPAN_MAX_YEARS 20
+typedef struct {
+    jw_date_t lo, hi; /* IND_NONE32 both: no observed data yet */
+} span_t;
+
+/* The episode's contribution within the span sp. */
+static int ep_items(const ep_t *e, span_t sp, items_t *l)
 {
     int rc = 0, verblijf;
     dims_t a;
+    jw_date_t hend = sp.hi;
     l->n = 0;
-    if (!e || (!e->has_start && !e->has_stop) || hend == IND_NONE32) return 0;
+    if (!e || (!e->has_start && !e->has_stop) || hend == IND_NONE32 || sp.lo == IND_NONE32) return 0;
     ep_dims(e, &a, &verblijf);
-    jw_date_t s = e->has_start ? e->s_start : e->p_start;
+    jw_date_t s = dmax(e->has_start ? e->s_start : e->p_start, sp.lo);
     jw_date_t end = e->has_stop ? e->p_end : INT32_MAX;
     /* in care on some day of the period (until the horizon) */
     if ((rc = add_overlap(l, I_Y01, s, dmin(end, hend)))) return rc;
@@ -307,7 +320,7 @@ static int ep_items(const ep_t *e, jw_date_t hend, items_t *l)
     if (e->has_start) {
         const int32_t *ds = (const int32_t *)(e + 1);
         jw_date_t first = e->n_dstart ? ds[0] : INT32_MAX;
-        jw_date_t lo = dmax(s, e->s_tdat);
+        jw_date_t lo = dmax(s, e->s_tdat); /* s >= sp.lo */
         jw_date_t hi = dmin(dmin(first == INT32_MAX ? INT32_MAX : first - 1, end), hend);
         if ((rc = add_ends(l, I_WAIT, lo, hi))) return rc;
     }
@@ -386,8 +399,8 @@ static int km_transition(jw_txn_t *txn, const ep_t *old, jw_date_t old_hend, con
 
 /* Move an episode's contribution from (old, old_hend) to (new, new_hend):
  * only the difference is written. old/new may be NULL (no episode). */
-static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, jw_date_t old_hend,
-                         const ep_t *nw, jw_date_t new_hend)
+static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, span_t old_hend,
+                         const ep_t *nw, span_t new_hend)
 {
     items_t A = {ind->items_a, 0, ind->cap_a / sizeof(item_t)};
     items_t B = {ind->items_b, 0, ind->cap_b / sizeof(item_t)};
@@ -395,7 +408,7 @@ static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, jw_date_
     int va, vb, rc;
     const uint8_t *yid = old ? old->yid : nw ? nw->yid : NULL;
 
-    if ((rc = km_transition(txn, old, old_hend, nw, new_hend))) return rc;
+    if ((rc = km_transition(txn, old, old_hend.hi, nw, new_hend.hi))) return rc;
 
     rc = ep_items(old, old_hend, &A);
     if (!rc) rc = ep_items(nw, new_hend, &B);
@@ -440,7 +453,7 @@ static void ep_key(const ev_t *e, uint8_t key[32])
     ind_be64_put(key + 24, (uint64_t)e->toewijzing ^ (UINT64_C(1) << 63));
 }
 
-static int ep_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign, jw_date_t hend)
+static int ep_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign, span_t hend)
 {
     uint8_t key[32];
     const void *v;
@@ -555,7 +568,7 @@ static jw_date_t hmonth_end(uint64_t hm)
 typedef struct {
     jw_ind_t *ind;
     jw_txn_t *txn;
-    jw_date_t old_hend, new_hend;
+    span_t old_hend, new_hend;
 } recover_t;
 
 static int last_month_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
@@ -582,22 +595,46 @@ static int recover_cb(const void *key, size_t klen, const void *val, size_t vlen
     return ep_transition(r->ind, r->txn, e, r->old_hend, e, r->new_hend);
 }
 
+/* Observed dates count for the horizon only within these years: a date
+ * outside has not happened (9999-12-31) or lies before any youth care
+ * record, and would stretch every episode over millennia. */
+#define OBS_YEAR_MIN 1900
+#define OBS_YEAR_MAX 2100
+
+static int first_month_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx);
+
+/* The span's first day with the horizon month hm (see span_t). */
+static int span_lo(jw_txn_t *txn, uint64_t hm, jw_date_t *out)
+{
+    jw_date_t first = IND_NONE32;
+    int y, rc = jw_store_iter(txn, DB_MONTHS, NULL, 0, first_month_cb, &first);
+    *out = IND_NONE32;
+    if (rc || first == IND_NONE32 || hm == 0) return rc;
+    jw_date_to_ymd(first, &y, NULL, NULL);
+    int hy = (int)((hm - 1) / 12);
+    if (y - 1 < hy - SPAN_MAX_YEARS) y = hy - SPAN_MAX_YEARS + 1;
+    return jw_date_from_ymd(y - 1, 1, 1, out) ? JW_IND_ECORRUPT : 0;
+}
+
 static int horizon_add(jw_ind_t *ind, jw_txn_t *txn, jw_date_t d, int sign)
 {
     uint8_t key[3];
     int64_t old = 0;
     uint64_t cur, nw;
+    jw_date_t lo_old, lo_new;
     int y, m, rc;
 
     if (d == IND_NONE32) return 0;
     jw_date_to_ymd(d, &y, &m, NULL);
+    if (y < OBS_YEAR_MIN || y > OBS_YEAR_MAX) return 0;
+    if ((rc = meta_u64(txn, "ind.hmonth", &cur))) return rc;
+    if ((rc = span_lo(txn, cur, &lo_old))) return rc;
     key[0] = (uint8_t)(y >> 8);
     key[1] = (uint8_t)y;
     key[2] = (uint8_t)m;
     int64_t cnt;
     if ((rc = counter_add(txn, DB_MONTHS, key, 3, sign, &old, &cnt))) return rc;
     if (cnt < 0) return JW_IND_ECORRUPT; /* aborts the transaction */
-    if ((rc = meta_u64(txn, "ind.hmonth", &cur))) return rc;
     uint64_t hm = (uint64_t)(y * 12 + m - 1) + 1;
     nw = cur;
     if (sign > 0 && hm > cur) nw = hm;
@@ -605,17 +642,19 @@ static int horizon_add(jw_ind_t *ind, jw_txn_t *txn, jw_date_t d, int sign)
         nw = 0;
         if ((rc = jw_store_iter(txn, DB_MONTHS, NULL, 0, last_month_cb, &nw))) return rc;
     }
-    if (nw == cur) return 0;
-    if ((rc = jw_store_meta_put_u64(txn, "ind.hmonth", nw))) return rc;
-    recover_t r = {ind, txn, hmonth_end(cur), hmonth_end(nw)};
+    if ((rc = span_lo(txn, nw, &lo_new))) return rc;
+    if (nw == cur && lo_new == lo_old) return 0;
+    if (nw != cur && (rc = jw_store_meta_put_u64(txn, "ind.hmonth", nw))) return rc;
+    recover_t r = {ind, txn, {lo_old, hmonth_end(cur)}, {lo_new, hmonth_end(nw)}};
     return jw_store_iter(txn, DB_EPISODES, NULL, 0, recover_cb, &r);
 }
 
-static int current_hend(jw_txn_t *txn, jw_date_t *out)
+static int current_hend(jw_txn_t *txn, span_t *out)
 {
     uint64_t hm;
     int rc = meta_u64(txn, "ind.hmonth", &hm);
-    *out = hmonth_end(hm);
+    out->hi = hmonth_end(hm);
+    if (!rc) rc = span_lo(txn, hm, &out->lo);
     return rc;
 }
 
@@ -760,7 +799,7 @@ static int yx_update(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign)
 static int apply_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign)
 {
     dims_t a = {{"", e->gemeente, e->aanbieder, e->segment}};
-    jw_date_t hend;
+    span_t hend;
     int rc = 0;
 
     switch (e->type) {
@@ -1064,6 +1103,7 @@ typedef struct {
     const char *name;
     int read_only;
     int mismatch;
+    int old_schema; /* built by an older engine: its contributions differ, rebuild */
 } prof_ctx_t;
 
 static int check_profile(jw_txn_t *txn, void *ctx)
@@ -1081,9 +1121,8 @@ static int check_profile(jw_txn_t *txn, void *ctx)
     if (rc) return rc;
     if (vl != strlen(p->name) || memcmp(v, p->name, vl) != 0) p->mismatch = 1;
     uint64_t schema = 0;
-    rc = jw_store_meta_get_u64(txn, "ind.schema", &schema);
-    if (rc && rc != JW_STORE_NOTFOUND) return rc;
-    if (!p->mismatch && schema != IND_SCHEMA) p->mismatch = 2; /* an older layout (e.g. without IND-26) */
+    if ((rc = meta_u64(txn, "ind.schema", &schema))) return rc;
+    if (schema != IND_SCHEMA) p->old_schema = 1;
     return 0;
 }
 
@@ -1106,10 +1145,11 @@ int jw_ind_open(const char *dir, const jw_profile_t *profile, const jw_ind_optio
     ind->profile = profile;
     ind->read_only = so.read_only;
     if ((rc = jw_store_open(dir, &so, &ind->st))) goto out;
-    prof_ctx_t pc = {jw_profile_name(profile), so.read_only, 0};
+    prof_ctx_t pc = {jw_profile_name(profile), so.read_only, 0, 0};
     rc = so.read_only ? jw_store_read(ind->st, check_profile, &pc)
                       : jw_store_write(ind->st, check_profile, &pc);
-    if (!rc && pc.mismatch) rc = pc.mismatch == 2 ? JW_IND_ESCHEMA : JW_IND_EPROFILE;
+    if (!rc && pc.mismatch) rc = JW_IND_EPROFILE;
+    if (!rc && pc.old_schema) rc = JW_IND_ESCHEMA;
 out:
     if (rc) {
         jw_ind_close(ind);

@@ -19,7 +19,7 @@
 #define DB_CONTRIB JW_DB_EVENT_IDS
 #define DB_BAD JW_DB_DEADLETTERS
 
-#define IND_SCHEMA 3u /* 2: IND-26 (H_KM); 3: cross cells; an older store needs --rebuild */
+#define IND_SCHEMA 3u /* 2: IND-26 (H_KM) and episodes clamped to the data span (engine.c span_t); 3: cross cells; an older store needs --rebuild */
 
 /* ---- events ---- */
 
