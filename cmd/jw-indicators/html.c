@@ -86,6 +86,52 @@ static const char *segment_label(const jwi_t *app, const char *seg)
 
 /* ---- index ---- */
 
+/* A sparkline: the headline's rolling 12-month series, 140 x 30, its last
+ * value marked; gaps where a value is suppressed or missing. */
+static void sparkline(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r)
+{
+    int col = d->headline;
+    double lo = 0, hi = 0;
+    size_t n = r->n_rows, last = n;
+    char lab[48], per[40];
+    for (size_t i = 0; i < n; i++)
+        if (r->rows[i].v[col].state == JW_IND_V_OK) {
+            double v = r->rows[i].v[col].v;
+            if (last == n || v > hi) hi = v;
+            if (last == n || v < lo) lo = v;
+            last = i;
+        }
+    if (last == n) {
+        jw_ind_textf(o, "<span class=\"muted\">&#8211;</span>");
+        return;
+    }
+    if (lo > 0) lo = 0; /* from zero: the trend's size is not exaggerated */
+    if (hi <= lo) hi = lo + 1;
+    jw_nlfmt_period(r->rows[last].period, per, sizeof per);
+    jw_nlfmt_value(r->rows[last].v[col], d->cols[col].unit, lab, sizeof lab);
+    jw_ind_textf(o, "<svg class=\"spark\" xmlns=\"http://www.w3.org/2000/svg\" width=\"140\" height=\"30\" "
+                    "viewBox=\"0 0 140 30\" role=\"img\" aria-label=\"verloop\"><title>verloop, %s: %s</title>",
+                 per, lab);
+#define SX(i) (2.0 + 136.0 * (n > 1 ? (double)(i) / (double)(n - 1) : 0.5))
+#define SY(v) (27.0 - 24.0 * ((v) - lo) / (hi - lo))
+    int open = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r->rows[i].v[col].state != JW_IND_V_OK) {
+            if (open) jw_ind_textf(o, "\"/>");
+            open = 0;
+            continue;
+        }
+        if (!open) jw_ind_textf(o, "<polyline fill=\"none\" stroke=\"#0550ae\" stroke-width=\"1.5\" points=\"");
+        jw_ind_textf(o, "%.1f,%.1f ", SX(i), SY(r->rows[i].v[col].v));
+        open = 1;
+    }
+    if (open) jw_ind_textf(o, "\"/>");
+    jw_ind_textf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#0550ae\"/></svg>", SX(last),
+                 SY(r->rows[last].v[col].v));
+#undef SX
+#undef SY
+}
+
 int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, size_t errlen)
 {
     int pub = app->public_ || p->public_;
@@ -108,7 +154,8 @@ int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, s
                  pub ? " Publieksweergave: aantallen onder de drempel voor kleine aantallen zijn onderdrukt."
                      : " Interne weergave: alle waarden, ook kleine aantallen.");
     jw_ind_textf(o, "<table><tr><th class=\"l\">id</th><th class=\"l\">indicator</th><th class=\"l\">waarde</th>"
-                    "<th>%d</th><th>%d</th><th class=\"l\">doelen %d</th></tr>\n", year - 1, year, year);
+                    "<th class=\"l\">verloop (12 mnd)</th><th>%d</th><th>%d</th><th class=\"l\">doelen %d</th></tr>\n",
+                 year - 1, year, year);
     for (size_t i = 0; i < jw_ind_catalogue_count(); i++) {
         const jw_ind_def_t *d = jw_ind_catalogue(i);
         jw_ind_result_t r;
@@ -118,8 +165,8 @@ int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, s
         q.public_ = pub;
         q.has_period = 1;
         q.period.kind = 'Y';
-        snprintf(v, sizeof v, "-");
-        snprintf(v2, sizeof v2, "-");
+        snprintf(v, sizeof v, "\xe2\x80\x93");
+        snprintf(v2, sizeof v2, "\xe2\x80\x93");
         if (year) {
             q.period.year = year - 1;
             if ((rc = jw_ind_query(app->ind, &q, &r, NULL, 0))) return rc;
@@ -136,6 +183,21 @@ int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, s
         esc(o, d->name);
         jw_ind_textf(o, "</td><td class=\"l\">");
         esc(o, jwi_nl_column(d, (size_t)d->headline));
+        jw_ind_textf(o, "</td><td class=\"l\">");
+        {
+            jw_ind_result_t sr;
+            jw_ind_query_t sq;
+            memset(&sq, 0, sizeof sq);
+            sq.indicator = d->id;
+            sq.public_ = pub;
+            sq.series = 'R';
+            if ((rc = jw_ind_query(app->ind, &sq, &sr, NULL, 0))) {
+                jw_ind_result_free(&r);
+                return rc;
+            }
+            sparkline(o, d, &sr);
+            jw_ind_result_free(&sr);
+        }
         jw_ind_textf(o, "</td><td>%s</td><td>%s</td><td class=\"l\">", v, v2);
         for (size_t k = 0; k < r.n_targets; k++) {
             jw_ind_textf(o, "<span class=\"%s\">", status_class(r.targets[k].status));
