@@ -844,3 +844,10 @@ out:
     jw_ind_result_free(&prov);
     return rc;
 }
+
+/* ---- helpers shared with the monthly report (report.c) ---- */
+
+void jwi_html_esc(jw_json_t *o, const char *s) { esc(o, s); }
+void jwi_html_begin(jw_json_t *o, const char *title) { page_begin(o, title); }
+void jwi_html_end(jw_json_t *o) { page_end(o); }
+void jwi_html_sparkline(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r) { sparkline(o, d, r); }

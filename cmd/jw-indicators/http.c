@@ -174,6 +174,7 @@ static enum MHD_Result html_page(jwi_t *app, struct MHD_Connection *c, const req
     }
     jw_json_init(&b);
     if (rq->route == JWI_ROUTE_INDEX) rc = jwi_html_index(app, &rq->p, &b, err, sizeof err);
+    else if (rq->route == JWI_ROUTE_REPORT) rc = jwi_html_report(app, &rq->p, &b, err, sizeof err);
     else rc = jwi_html_indicator(app, rq->id, &rq->p, &b, err, sizeof err);
     if (rc == JW_IND_ENOTFOUND) ok = respond_error(app, c, 404, err, 0);
     else if (rc == JW_IND_EQUERY) ok = respond_error(app, c, 400, err, 0);
@@ -252,6 +253,7 @@ static enum MHD_Result dispatch(jwi_t *app, struct MHD_Connection *c, const req_
         break;
     }
     case JWI_ROUTE_INDEX:
+    case JWI_ROUTE_REPORT:
     case JWI_ROUTE_PAGE: ok = html_page(app, c, req, rq); break;
     default: ok = respond_error(app, c, 404, "no such page", 0); break;
     }

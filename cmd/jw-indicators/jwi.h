@@ -91,6 +91,7 @@ typedef enum {
     JWI_ROUTE_API,       /* /api/indicators/ID[.csv|.json] */
     JWI_ROUTE_METRICS,   /* /metrics */
     JWI_ROUTE_COMPARE,   /* /compare: definitions side by side (compare.c) */
+    JWI_ROUTE_REPORT,    /* /rapport?period=YYYY-MM&gemeente=CODE: the monthly report (report.c) */
     JWI_ROUTE_EXPORT,    /* /export/ID.xlsx, /export/ID.csv: downloads for Excel (export.c); id = "ID.xlsx" */
 } jwi_route_t;
 
@@ -145,6 +146,20 @@ int jwi_html_compare(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
 /* The IND-26 survival curve (SVG) of the episodes started in sel, with
  * its summary; suppressed in published views below the threshold. */
 int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, jw_json_t *out);
+
+/* Page pieces from html.c for other pages: HTML escaping, the page head
+ * (lang="nl", the style sheet) and foot, a sparkline of the headline
+ * column of a series result. */
+void jwi_html_esc(jw_json_t *o, const char *s);
+void jwi_html_begin(jw_json_t *o, const char *title);
+void jwi_html_end(jw_json_t *o);
+void jwi_html_sparkline(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r);
+
+/* The monthly report (report.c): key figures, trends, targets and the
+ * provider comparison for one month (p->period, kind M; default the
+ * horizon's month) and one gemeente (p->gemeente; default the region).
+ * Printable (A4); JW_IND_EQUERY with err on a bad request. */
+int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *out, char *err, size_t errlen);
 
 /* Downloads for Dutch Excel (export.c). what = "IND-02.xlsx" or
  * "IND-02.csv" (';', decimal comma, UTF-8 BOM); the query as for the API

@@ -250,6 +250,12 @@ int jwi_request_parse(const char *target, size_t len, const char *accept, jwi_re
         memcpy(out->id, path + 5, n + 1);
         return 0;
     }
+    if (strcmp(path, "/rapport") == 0) {
+        /* the monthly report (report.c): period (a month), gemeente, view */
+        out->route = JWI_ROUTE_REPORT;
+        if (parse_params(ps, np, &out->p, NULL, err, errlen)) return 400;
+        return 0;
+    }
     if (strncmp(path, "/export/", 8) == 0) {
         /* downloads for Excel (export.c): /export/ID.xlsx or /export/ID.csv */
         size_t n = strlen(path + 8);
