@@ -158,9 +158,7 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
                     "voortschrijdende jaar; verschil = 12 mnd t/m %s tegenover een jaar eerder.</p>\n", mon);
 
     /* targets (regional) */
-    jw_ind_textf(o, "<h2>Doelen %d (regio)</h2>\n<table><tr><th class=\"l\">indicator</th><th class=\"l\">segment</th>"
-                    "<th>basiswaarde</th><th>huidig</th><th>doelpad</th><th class=\"l\">status</th></tr>\n",
-                 m.year);
+    jw_ind_textf(o, "<h2>Doelen %d (regio)</h2>\n", m.year);
     int any = 0;
     for (size_t i = 0; i < jw_ind_catalogue_count(); i++) {
         const jw_ind_def_t *d = jw_ind_catalogue(i);
@@ -174,6 +172,9 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
             jw_nlfmt_value(t[k].base, u, v, sizeof v);
             jw_nlfmt_value(t[k].current, u, v2, sizeof v2);
             jw_nlfmt_value(t[k].goal, gu, v3, sizeof v3);
+            if (!any)
+                jw_ind_textf(o, "<table><tr><th class=\"l\">indicator</th><th class=\"l\">segment</th>"
+                                "<th>basiswaarde</th><th>huidig</th><th>doelpad</th><th class=\"l\">status</th></tr>\n");
             jw_ind_textf(o, "<tr><td class=\"l\">%s ", d->id);
             esc(o, d->name);
             jw_ind_textf(o, "</td><td class=\"l\">");
@@ -185,8 +186,8 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
         }
         free(t);
     }
-    jw_ind_textf(o, "</table>\n");
-    if (!any) jw_ind_textf(o, "<p class=\"muted\">Het profiel stelt geen doelen.</p>\n");
+    if (any) jw_ind_textf(o, "</table>\n");
+    else jw_ind_textf(o, "<p class=\"muted\">Het profiel stelt geen doelen.</p>\n");
 
     /* provider comparison: youths in care and net cost over the rolling year */
     jw_ind_textf(o, "<h2>Vergelijking aanbieders, %s</h2>\n", r12);
