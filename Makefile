@@ -7,7 +7,7 @@
 #   xsd/*.xsd          -> build/gen/xsd_embed.c    (embedded, one copy per iJw release)
 
 CC      ?= cc
-PKGS    := libxml-2.0 libzmq lmdb libsodium libarchive libcrypto
+PKGS    := libxml-2.0 libzmq lmdb libsodium libarchive libcrypto libmicrohttpd libsystemd
 DEPS_OK := $(shell pkg-config --exists $(PKGS) criterion 2>/dev/null && command -v valgrind >/dev/null && command -v chromium >/dev/null && echo yes)
 
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

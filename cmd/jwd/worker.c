@@ -27,9 +27,12 @@ void *jwd_worker_main(void *arg)
     zmq_setsockopt(in, ZMQ_RCVHWM, &zero, sizeof zero);
     if (zmq_connect(in, JWD_WORK) || zmq_connect(out, JWD_RESULTS) ||
         jw_ijw_parser_new(d->schema, d->pseudo, &parser) != JW_IJW_OK) {
-        jwd_log("worker: cannot start");
+        jwd_log(LOG_ERR, "worker: cannot start");
+        atomic_fetch_add(&d->threads_failed, 1);
         goto out;
     }
+    atomic_fetch_add(&d->workers_ok, 1);
+    atomic_fetch_add(&d->threads_ok, 1);
     for (;;) {
         jwd_item_t *it;
         if (zmq_recv(in, &it, sizeof it, 0) != (int)sizeof it) continue;
