@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -192,6 +194,26 @@ static int begin_write(jw_store_t *s, MDB_txn **out)
     return JW_STORE_ELMDB;
 }
 
+/* LMDB reports a short write at commit as EIO ("filesystem full?"): a
+ * full disk or a file size limit usually shows that way, not as ENOSPC.
+ * Tell the operator which it is when we can see it: the filesystem has
+ * (almost) no room left, or data.mdb reached RLIMIT_FSIZE. */
+static int refine_eio(jw_store_t *s, int rc)
+{
+    char path[4096];
+    struct statvfs vfs;
+    struct stat st;
+    struct rlimit rl;
+    if (rc != JW_STORE_EIO) return rc;
+    if (statvfs(s->dir, &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)1 << 20)
+        return JW_STORE_ENOSPC;
+    int n = snprintf(path, sizeof path, "%s/data.mdb", s->dir);
+    if (n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0 && getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+        rl.rlim_cur != RLIM_INFINITY && (uint64_t)st.st_size + (1u << 16) >= (uint64_t)rl.rlim_cur)
+        return JW_STORE_ENOSPC;
+    return rc;
+}
+
 /* The retry loop shared by open (creating the databases) and
  * jw_store_write. */
 static int run_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
@@ -203,7 +225,7 @@ static int run_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
         rc = fn(&t, ctx);
         if (rc == 0 && !t.map_full && !t.txn_full) {
             /* On failure mdb_txn_commit frees the txn itself. */
-            rc = jw_store__map_rc(&t, mdb_txn_commit(t.txn));
+            rc = refine_eio(s, jw_store__map_rc(&t, mdb_txn_commit(t.txn)));
         } else {
             mdb_txn_abort(t.txn);
         }
