@@ -198,16 +198,37 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
     }
     qsort(eps, n_eps, sizeof *eps, cmp_episode);
 
-    /* Classification: P = latest-ending earlier episode in scope. */
+    /* Classification: P = latest-ending earlier episode in scope (ties:
+     * the later one in episode order). Kept as a running best per scope
+     * (one for all care, or one per segment), which picks exactly the
+     * episode a scan over all earlier episodes would, in O(n x segments)
+     * instead of O(n^2): a youth with 40 000 allocations took seconds per
+     * message. */
     int scope_all = jw_profile_scope_all(profile);
+    struct {
+        const char *segment;
+        size_t best;
+    } *scopes = calloc(n_eps ? n_eps : 1, sizeof *scopes);
+    size_t n_scopes = 0;
+    if (!scopes) {
+        free(eps);
+        return JW_TRAJECT_ENOMEM;
+    }
     for (size_t a = 0; a < n_eps; a++) {
         episode_t *A = &eps[a];
         int found = 0;
-        size_t best = 0;
-        for (size_t p = 0; p < a; p++) {
-            if (!scope_all && strcmp(eps[p].segment, A->segment) != 0) continue;
-            if (!found || end_or_max(eps[p].eff) >= end_or_max(eps[best].eff)) best = p;
+        size_t best = 0, sc = 0;
+        while (sc < n_scopes && !scope_all && strcmp(scopes[sc].segment, A->segment) != 0) sc++;
+        if (sc < n_scopes) {
             found = 1;
+            best = scopes[sc].best;
+        }
+        /* A is an earlier episode for every later one in its scope. */
+        if (sc == n_scopes) {
+            scopes[n_scopes].segment = A->segment;
+            scopes[n_scopes++].best = a;
+        } else if (end_or_max(A->eff) >= end_or_max(eps[scopes[sc].best].eff)) {
+            scopes[sc].best = a;
         }
         A->has_prev = found;
         A->prev = best;
@@ -220,6 +241,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
         if (found && A->cls == JW_CLASS_INSTROOM) A->has_prev = 0;
         if (found && A->cls == JW_CLASS_DOORSTROOM) eps[best].continued = 1;
     }
+    free(scopes);
 
     jw_class_t ret_class = jw_profile_return_class(profile);
     for (size_t a = 0; a < n_eps && !rc; a++) {
