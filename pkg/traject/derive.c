@@ -256,12 +256,24 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
         jw_json_str(j, "date", d);
         class_fields(j, eps, A);
         /* Request linked by ReferentieAanbieder (IND-14b). */
+        /* The earliest (by dagtekening, then message) of the requests
+         * with this (aanbieder, referentie): reqs is sorted by exactly
+         * that (cmp_request), so it is the first of their run, found by
+         * binary search (a scan per episode was O(episodes x requests)). */
         const rec_request_t *req = NULL;
-        for (size_t q = 0; A->referentie && q < n_reqs; q++)
-            if (strcmp(reqs[q].referentie, A->referentie) == 0 &&
-                strcmp(reqs[q].aanbieder, r->aanbieder) == 0 &&
-                (!req || reqs[q].dagtekening < req->dagtekening))
-                req = &reqs[q];
+        if (A->referentie) {
+            size_t lo = 0, hi = n_reqs;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(reqs[mid].aanbieder, r->aanbieder);
+                if (!c) c = strcmp(reqs[mid].referentie, A->referentie);
+                if (c < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo < n_reqs && strcmp(reqs[lo].aanbieder, r->aanbieder) == 0 &&
+                strcmp(reqs[lo].referentie, A->referentie) == 0)
+                req = &reqs[lo];
+        }
         if (req) {
             fmt_date(req->dagtekening, d);
             jw_json_str(j, "request_date", d);
