@@ -530,7 +530,11 @@ int main(int argc, char **argv)
         zmq_pollitem_t items[5] = {{acks, 0, ZMQ_POLLIN, 0},         {mons[0].mon, 0, ZMQ_POLLIN, 0},
                                    {mons[1].mon, 0, ZMQ_POLLIN, 0}, {mons[2].mon, 0, ZMQ_POLLIN, 0},
                                    {router, 0, ZMQ_POLLIN, 0}};
-        if (zmq_poll(items, accept ? 5 : 4, 500) < 0) continue; /* EINTR: look at the flags */
+        /* Wake at least twice per watchdog interval half, so pings are
+         * never late even when nothing arrives. */
+        long wait_ms = 500;
+        if (wd_usec && (long)(wd_usec / 4000u) < wait_ms) wait_ms = wd_usec / 4000u > 0 ? (long)(wd_usec / 4000u) : 1;
+        if (zmq_poll(items, accept ? 5 : 4, wait_ms) < 0) continue; /* EINTR: look at the flags */
         for (int i = 0; i < 3; i++)
             if (items[1 + i].revents & ZMQ_POLLIN) monitor_read(&d, &mons[i]);
         if (items[0].revents & ZMQ_POLLIN) {
