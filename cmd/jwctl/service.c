@@ -69,7 +69,27 @@ typedef struct {
     uint64_t saved;   /* seq last written to the seq file */
     uint64_t printed;
     uint64_t gaps;
+    void *mon;        /* handshake monitor of the catch-up socket, or NULL */
 } sub_t;
+
+/* 1 when the monitor reports a failed handshake: jwd refused us (a wrong
+ * server key, or our key is not on its allow list). Without this check a
+ * refused client would wait forever: libzmq retries in silence. */
+static int refused(sub_t *s)
+{
+    zmq_msg_t p[2];
+    int n, bad = 0;
+    if (!s->mon) return 0;
+    while (jw_wire_recv(s->mon, p, 2, &n, ZMQ_DONTWAIT) == 0) {
+        uint16_t ev = 0;
+        if (n >= 1 && zmq_msg_size(&p[0]) >= 2) memcpy(&ev, zmq_msg_data(&p[0]), 2);
+        if (ev & (ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                  ZMQ_EVENT_HANDSHAKE_FAILED_AUTH))
+            bad = 1;
+        jw_wire_close(p, n);
+    }
+    return bad;
+}
 
 /* Exactly once across our own SIGKILL (--seq-file):
  *  - every event line goes out in one write(2) (no stdio buffer that a
@@ -177,7 +197,7 @@ static void deliver(sub_t *s, uint64_t seq, const void *json, size_t len)
 }
 
 /* Fetch everything after s->last from the catch-up endpoint. Returns the
- * store's last seq, or -1 on timeout. */
+ * store's last seq, -1 on timeout, -2 when jwd refused the handshake. */
 static int64_t catch_up(void *dealer, sub_t *s)
 {
     int silent_ms = 0;
@@ -188,8 +208,11 @@ static int64_t catch_up(void *dealer, sub_t *s)
         size_t l[3] = {5, (size_t)n, 4};
         if (jw_wire_send(dealer, f, l, 3, 0)) return -1;
         for (;;) {
-            zmq_pollitem_t pi = {dealer, 0, ZMQ_POLLIN, 0};
-            if (zmq_poll(&pi, 1, 1000) <= 0) {
+            zmq_pollitem_t pi[2] = {{dealer, 0, ZMQ_POLLIN, 0}, {s->mon, 0, ZMQ_POLLIN, 0}};
+            int pr = zmq_poll(pi, s->mon ? 2 : 1, 1000);
+            if (s->mon && (pi[1].revents & ZMQ_POLLIN) && refused(s)) return -2;
+            if (pr > 0 && !(pi[0].revents & ZMQ_POLLIN)) continue;
+            if (pr <= 0) {
                 /* jwd may be restarting: ask again (answers to the old
                  * request are harmless, deliver() drops what it has). */
                 silent_ms += 1000;
@@ -269,6 +292,19 @@ int jwctl_subscribe(const char *state, int argc, char **argv)
     /* Clone pattern: subscribe first, then fetch the history, then drop live
      * events already seen (seq <= last). */
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
+    if (server_pub) {
+        /* Watch the handshake: a refusal is an error, not a silence. */
+        if (zmq_socket_monitor(dealer, "inproc://jwctl-monitor",
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) == 0 &&
+            (s.mon = zmq_socket(ctx, ZMQ_PAIR)) != NULL) {
+            zmq_setsockopt(s.mon, ZMQ_LINGER, &linger, sizeof linger);
+            if (zmq_connect(s.mon, "inproc://jwctl-monitor") != 0) {
+                zmq_close(s.mon);
+                s.mon = NULL;
+            }
+        }
+    }
     if (zmq_connect(sub, ev_ep) || zmq_connect(dealer, cu_ep)) {
         fprintf(stderr, "jwctl: connect: %s\n", zmq_strerror(errno));
         goto out;
@@ -279,7 +315,13 @@ int jwctl_subscribe(const char *state, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     status = 1;
-    if (catch_up(dealer, &s) < 0) {
+    int64_t cr = catch_up(dealer, &s);
+    if (cr == -2) {
+        fprintf(stderr, "jwctl: %s refused the connection: CURVE handshake failed (wrong --curve-server key, "
+                        "or this client's key is not on jwd's allow list)\n", cu_ep);
+        goto out;
+    }
+    if (cr < 0) {
         fprintf(stderr, "jwctl: no answer from %s\n", cu_ep);
         goto out;
     }
@@ -324,6 +366,7 @@ out:
             (unsigned long long)s.printed, (unsigned long long)s.last, (unsigned long long)s.gaps);
     zmq_close(sub);
     zmq_close(dealer);
+    if (s.mon) zmq_close(s.mon);
     zmq_ctx_term(ctx);
     return status;
 usage:
