@@ -89,6 +89,10 @@ typedef struct {
      * expect when stopping. */
     _Atomic int threads_ok, threads_failed, workers_ok;
     _Atomic int poisons_expected;
+    /* The writer's heartbeat (CLOCK_MONOTONIC ms, at least every 100 ms
+     * while it runs): main sends systemd watchdog pings only while it is
+     * fresh, so a stuck or dead writer gets the service restarted. */
+    _Atomic uint64_t writer_beat_ms;
 } jwd_t;
 
 /* endpoints between threads */

@@ -412,7 +412,7 @@ int main(int argc, char **argv)
      * buffers. Replies that a sender does not read are dropped past the
      * queue (the sender resends; a duplicate is answered "D"). */
     int64_t maxmsg = JW_IJW_MAX_BYTES;
-    int ingest_rcvhwm = 8, reply_hwm = 100000;
+    int ingest_rcvhwm = 4, reply_hwm = 100000;
     zmq_setsockopt(router, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
     zmq_setsockopt(router, ZMQ_RCVHWM, &ingest_rcvhwm, sizeof ingest_rcvhwm);
     zmq_setsockopt(router, ZMQ_SNDHWM, &reply_hwm, sizeof reply_hwm);
@@ -492,7 +492,10 @@ int main(int argc, char **argv)
     int stopping = 0;
     for (;;) {
         uint64_t t = now_ms();
-        if (wd_usec && (t - wd_last) * 1000u >= wd_usec / 2) {
+        /* Ping while the main loop runs and the writer's heartbeat is
+         * younger than the watchdog interval (both clocks: monotonic). */
+        uint64_t beat = atomic_load(&d.writer_beat_ms);
+        if (wd_usec && (t - wd_last) * 1000u >= wd_usec / 2 && (t <= beat || (t - beat) * 1000u < wd_usec)) {
             sd_notify(0, "WATCHDOG=1");
             wd_last = t;
         }

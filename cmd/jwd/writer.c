@@ -138,19 +138,21 @@ void *jwd_writer_main(void *arg)
         atomic_fetch_add(&d->threads_failed, 1);
         goto out;
     }
+    atomic_store(&d->writer_beat_ms, now_us() / 1000u);
     atomic_fetch_add(&d->threads_ok, 1);
     jw_store_read(d->store, read_last, &pc.last);
     atomic_store(&d->stats.published_seq, pc.last);
 
     /* main sets poisons_expected (to the workers that run) when stopping;
-     * the idle poll below wakes every 500 ms to look at it. */
+     * the idle poll below wakes every 100 ms to look at it (and beat). */
     while (poisons < atomic_load(&d->poisons_expected)) {
         /* Block for the first item, then take what comes within batch_ms. */
         b.n = 0;
         uint64_t deadline = 0;
         while (b.n < (size_t)d->o->batch && poisons < atomic_load(&d->poisons_expected)) {
             jwd_item_t *it;
-            long timeout = 500;
+            long timeout = 100;
+            atomic_store(&d->writer_beat_ms, now_us() / 1000u);
             if (b.n) {
                 /* Commit when the batch is full, when batch_ms has passed
                  * since its first message, or as soon as the queue has
