@@ -52,7 +52,7 @@ static void reply_stats(jwd_t *d, void *sock, const void *id, size_t id_len)
     jwd_stats_t *s = &d->stats;
     uint64_t commits = atomic_load(&s->commits);
     int n = snprintf(text, sizeof text,
-        "received %llu\nacked %llu\nqueue_depth %llu\n"
+        "received %llu\nacked %llu\nqueue_depth %llu\nin_flight_bytes %llu\n"
         "applied %llu\nduplicates %llu\ndeadletters %llu\nevents_emitted %llu\nevents_retracted %llu\n"
         "commits %llu\ncommit_latency_us_last %llu\ncommit_latency_us_max %llu\ncommit_latency_us_mean %llu\n"
         "published_seq %llu\nlast_seq %llu\n"
@@ -60,7 +60,8 @@ static void reply_stats(jwd_t *d, void *sock, const void *id, size_t id_len)
         "total_deadletters_xml %llu\ntotal_deadletters_xsd %llu\ntotal_deadletters_rule %llu\n"
         "total_events_emitted %llu\ntotal_events_retracted %llu\n",
         (unsigned long long)atomic_load(&s->received), (unsigned long long)atomic_load(&s->acked),
-        (unsigned long long)atomic_load(&s->in_flight), (unsigned long long)atomic_load(&s->applied),
+        (unsigned long long)atomic_load(&s->in_flight), (unsigned long long)atomic_load(&s->in_flight_bytes),
+        (unsigned long long)atomic_load(&s->applied),
         (unsigned long long)atomic_load(&s->duplicates), (unsigned long long)atomic_load(&s->deadletters),
         (unsigned long long)atomic_load(&s->events_emitted),
         (unsigned long long)atomic_load(&s->events_retracted), (unsigned long long)commits,
