@@ -74,3 +74,7 @@ classes.return_class = recidive
 # No documented CBS rule was found; CBS youth-care counts are visibly rounded
 # to multiples of 5 (indicators-research §6). We suppress below 5.
 small_cells.threshold = 5
+
+# ---- Gemeenten (SPEC §6) ----------------------------------------------------
+# The CBS profile is national: it lists no gemeenten (every Afzender is
+# counted) and so has no region population for rates per 1,000.

@@ -107,3 +107,22 @@ target.IND-15 = min 90%
 # ---- Small cells -----------------------------------------------------------
 # No regional rule; CBS rounds youth-care counts to 5 (indicators-research §6).
 small_cells.threshold = 5
+
+# ---- Gemeenten (SPEC §6) ----------------------------------------------------
+# The 14 Twente gemeenten: CBS gemeentecode (the JW301 Afzender) and name
+# (municipal division of 2024). No population by age band: see
+# zuid-limburg.profile and docs/profiles.md.
+gemeente.0141 = Almelo
+gemeente.0147 = Borne
+gemeente.1774 = Dinkelland
+gemeente.0153 = Enschede
+gemeente.0158 = Haaksbergen
+gemeente.0163 = Hellendoorn
+gemeente.0164 = Hengelo
+gemeente.1735 = Hof van Twente
+gemeente.0168 = Losser
+gemeente.0173 = Oldenzaal
+gemeente.1742 = Rijssen-Holten
+gemeente.0183 = Tubbergen
+gemeente.1700 = Twenterand
+gemeente.0189 = Wierden

@@ -121,3 +121,20 @@ target.IND-16.wonen = 0% base 2021
 # ---- Small cells -----------------------------------------------------------
 # No regional rule; CBS rounds youth-care counts to 5 (indicators-research §6).
 small_cells.threshold = 5
+
+# ---- Gemeenten (SPEC §6) ----------------------------------------------------
+# OUR READING of the region after the mergers up to 2024 (Hoeksche Waard
+# 2019, Molenlanden 2019): the ten gemeenten of Zuid-Holland Zuid, CBS
+# gemeentecode (the JW301 Afzender) and name. S001/S000 list no codes; a
+# region that differs edits these lines. No population by age band: see
+# docs/profiles.md.
+gemeente.0482 = Alblasserdam
+gemeente.0505 = Dordrecht
+gemeente.0512 = Gorinchem
+gemeente.0523 = Hardinxveld-Giessendam
+gemeente.0531 = Hendrik-Ido-Ambacht
+gemeente.1963 = Hoeksche Waard
+gemeente.1978 = Molenlanden
+gemeente.0590 = Papendrecht
+gemeente.0610 = Sliedrecht
+gemeente.0642 = Zwijndrecht

@@ -84,3 +84,27 @@ classes.return_class = recidive
 # ---- Small cells -----------------------------------------------------------
 # No regional rule; CBS rounds youth-care counts to 5 (indicators-research §6).
 small_cells.threshold = 5
+
+# ---- Gemeenten (SPEC §6) ----------------------------------------------------
+# The 16 gemeenten of Zuid-Limburg: CBS gemeentecode (the JW301 Afzender) and
+# name, the municipal division of 2024. Population by age band
+# (population.CODE.YEAR = N0_17 N0_22) is not given: no CBS figures per
+# gemeente and age band were available to us when this file was written;
+# add them from CBS StatLine ("Bevolking op 1 januari; leeftijd, regio") to
+# get IND-01/02/03 per 1,000 youths (docs/profiles.md).
+gemeente.0888 = Beek
+gemeente.1954 = Beekdaelen
+gemeente.0899 = Brunssum
+gemeente.1903 = Eijsden-Margraten
+gemeente.1729 = Gulpen-Wittem
+gemeente.0917 = Heerlen
+gemeente.0928 = Kerkrade
+gemeente.0882 = Landgraaf
+gemeente.0935 = Maastricht
+gemeente.0938 = Meerssen
+gemeente.0965 = Simpelveld
+gemeente.1883 = Sittard-Geleen
+gemeente.0971 = Stein
+gemeente.0981 = Vaals
+gemeente.0994 = Valkenburg aan de Geul
+gemeente.0986 = Voerendaal

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -863,12 +864,12 @@ Test(indicators, suppression)
     cr_assert_eq(jw_ind_query(I, &q, &r, err, sizeof err), 0);
     jw_json_init(&o);
     cr_assert_eq(jw_ind_render(&r, JW_IND_FMT_JSON, &o), 0);
-    cr_expect(strstr(o.buf, "\"key\":\"0917\",\"label\":\"0917\",\"values\":{\"youths\":null,\"stock\":null},"
-                            "\"suppressed\":[\"youths\",\"stock\"]") != NULL, "%s", o.buf);
+    cr_expect(strstr(o.buf, "\"key\":\"0917\",\"label\":\"Heerlen\",\"values\":{\"youths\":null,\"stock\":null,"
+                            "\"per_1000_0_17\":null,\"per_1000_0_22\":null},\"suppressed\":[\"youths\",\"stock\"]") != NULL, "%s", o.buf);
     jw_json_reset(&o);
     cr_assert_eq(jw_ind_render(&r, JW_IND_FMT_CSV, &o), 0);
-    cr_expect(strstr(o.buf, "IND-01,2024,0,gemeente,0917,0917,,,youths;stock\r\n") != NULL, "%s", o.buf);
-    cr_expect(strstr(o.buf, "IND-01,2024,0,total,,,9,5,\r\n") != NULL, "%s", o.buf);
+    cr_expect(strstr(o.buf, "IND-01,2024,0,gemeente,0917,Heerlen,,,,,youths;stock\r\n") != NULL, "%s", o.buf);
+    cr_expect(strstr(o.buf, "IND-01,2024,0,total,,,9,5,,,\r\n") != NULL, "%s", o.buf);
     jw_json_reset(&o);
     cr_assert_eq(jw_ind_render(&r, JW_IND_FMT_TABLE, &o), 0);
     cr_expect(strstr(o.buf, "0917") && strstr(o.buf, " x "), "%s", o.buf);
@@ -964,6 +965,110 @@ Test(indicators, live_equals_rebuild)
     rm_rf(tmp);
 }
 
+/* ---- changing a store's profile (SPEC §6) ---- */
+
+static void ind_digest_of_state(const char *tmp, const char *state, const char *profile, const char *tag,
+                                unsigned char out[32])
+{
+    char err[256], dir[160];
+    jw_profile_t *p;
+    jw_store_t *src;
+    jw_store_options_t so;
+    cr_assert_eq(jw_profile_load(profile, &p, err, sizeof err), 0, "%s", err);
+    memset(&so, 0, sizeof so);
+    so.read_only = 1;
+    cr_assert_eq(jw_store_open(state, &so, &src), 0);
+    snprintf(dir, sizeof dir, "%s/ind-%s", tmp, tag);
+    digest_of_fresh(dir, p, src, 500, out);
+    jw_store_close(src);
+    jw_profile_free(p);
+}
+
+/* `jwctl reprofile` re-derives a store under another profile without replaying: the
+ * indicator store built from it equals (SHA-256 digest) the one from a fresh replay of the
+ * same archive under that profile. Zuid-Limburg -> Twente -> CBS -> Zuid-Limburg, each step
+ * compared with a fresh replay (the last one also checks that retractions of an earlier
+ * profile's events are applied by id). */
+Test(indicators, reprofile_equals_fresh_replay)
+{
+    char tmp[64], arch[96], key[96], a[96], fresh[96];
+    unsigned char d_re[32], d_fresh[32];
+    need_bin("jw-gen");
+    need_bin("jw-replay");
+    need_bin("jwctl");
+    mktmp(tmp, sizeof tmp, "reprofile");
+    snprintf(arch, sizeof arch, "%s/archive", tmp);
+    snprintf(key, sizeof key, "%s/key", tmp);
+    snprintf(a, sizeof a, "%s/a", tmp);
+    sh("build/bin/jw-gen --seed 5 --youths 250 --years 3 --out %s --quiet", arch);
+    sh("head -c 32 /dev/urandom > %s && chmod 600 %s", key, key);
+    sh("build/bin/jw-replay --direct --quiet --profile zuid-limburg --key-file %s --state %s %s", key, a, arch);
+    static const char *steps[] = {"twente", "cbs", "zuid-limburg"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(fresh, sizeof fresh, "%s/fresh-%s", tmp, steps[i]);
+        sh("build/bin/jwctl --state %s reprofile %s > /dev/null", a, steps[i]);
+        sh("build/bin/jw-replay --direct --quiet --profile %s --key-file %s --state %s %s", steps[i], key,
+           fresh, arch);
+        char tag[64];
+        snprintf(tag, sizeof tag, "re%d", i);
+        ind_digest_of_state(tmp, a, steps[i], tag, d_re);
+        snprintf(tag, sizeof tag, "fresh%d", i);
+        ind_digest_of_state(tmp, fresh, steps[i], tag, d_fresh);
+        cr_expect_eq(memcmp(d_re, d_fresh, 32), 0, "reprofiled to %s != fresh replay under %s", steps[i],
+                     steps[i]);
+        /* the live event sets agree too (ignoring seq) */
+        sh("build/bin/jwctl --state %s events --live | sed 's/\"seq\":[0-9]*,//' | sort > %s/l1 && "
+           "build/bin/jwctl --state %s events --live | sed 's/\"seq\":[0-9]*,//' | sort > %s/l2 && "
+           "cmp -s %s/l1 %s/l2 && test -s %s/l1",
+           a, tmp, fresh, tmp, tmp, tmp, tmp);
+    }
+    /* the same profile again changes nothing */
+    sh("build/bin/jwctl --state %s reprofile zuid-limburg | grep -q 'nothing to do'", a);
+    /* the program: --rebuild takes the state store's new profile */
+    sh("build/bin/jw-indicators --quiet --state %s --rebuild --print IND-06 --period 2024 > /dev/null", a);
+    rm_rf(tmp);
+}
+
+/* jw-indicators --compare: the return-to-care figures of three definitions over one store
+ * (the basic scenario, derived under zuid-limburg), by hand from fixtures/scenarios/basic:
+ *   2024 Zuid-Limburg (segment scope, 15-180 days): instroom 9, stapeling Y4/2002, doorstroom
+ *     Y3/1005, hernieuwd Y6/1007, returns Y1/1002 + Y7/2006 = 2, uitstroom 9 (basic_zuid_limburg);
+ *   2024 Twente (all care, >= 6 months, return class hernieuwd): instroom 8 (Y7's crisis 2005
+ *     follows 2004 at gap 62: class recidive), stapeling 1, doorstroom Y3/1005 + Y7/2006 = 2,
+ *     hernieuwd = returns = Y6/1007 = 1, uitstroom 10 stops - 2 continued (1004, 2005) = 8;
+ *   2024 CBS (all care, 5 years, every gap >= 2): instroom 8, stapeling 1, doorstroom 1,
+ *     hernieuwd 0, returns Y1/1002, Y6/1007, Y7/2005, Y7/2006 = 4, uitstroom 10 - 1 = 9;
+ *   ended_before 2024 = uitstroom 2023 = 0 (no rate); 2025: instroom Y10 Y11 Y12 = 3, returns 0,
+ *   uitstroom Y1/1002 Y7/2006 Y11 = 3, ended_before = uitstroom 2024, rate 0.00. */
+Test(indicators, compare_definitions)
+{
+    char tmp[64], state[96];
+    need_bin("jw-replay");
+    need_bin("jw-indicators");
+    mktmp(tmp, sizeof tmp, "compare");
+    snprintf(state, sizeof state, "%s/state", tmp);
+    sh("build/bin/jw-replay --direct --quiet --profile zuid-limburg --state %s fixtures/scenarios/basic", state);
+    sh("build/bin/jw-indicators --state %s --compare zuid-limburg,twente,cbs --format csv | tr -d '\\r' > %s/c.csv",
+       state, tmp);
+    static const char *want[] = {
+        "year,profile,return_class,instroom,stapeling,doorstroom,hernieuwd,returns,uitstroom,ended_before,rate_pct",
+        "2024,zuid-limburg,recidive,9,1,1,1,2,9,0,",
+        "2024,twente,hernieuwd,8,1,2,1,1,8,0,",
+        "2024,cbs,recidive,8,1,1,0,4,9,0,",
+        "2025,zuid-limburg,recidive,3,0,0,0,0,3,9,0.00",
+        "2025,twente,hernieuwd,3,0,0,0,0,3,8,0.00",
+        "2025,cbs,recidive,3,0,0,0,0,3,9,0.00",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        sh("grep -qFx '%s' %s/c.csv || { cat %s/c.csv; exit 1; }", want[i], tmp, tmp);
+    /* the state store is not written: its own profile and events stay */
+    sh("build/bin/jw-indicators --quiet --state %s --from-log --print IND-06 --period 2024 > /dev/null", state);
+    /* a table, and an unknown profile is an error */
+    sh("build/bin/jw-indicators --state %s --compare twente,cbs | grep -q 'Return to care under 2 definitions'", state);
+    sh("! build/bin/jw-indicators --state %s --compare twente,nosuch 2>/dev/null", state);
+    rm_rf(tmp);
+}
+
 /* ---- HTTP ---- */
 
 typedef struct {
@@ -993,6 +1098,10 @@ static void http_get(int port, const char *raw, resp_t *r)
         ssize_t k = read(fd, buf + n, cap - n - 1);
         if (k <= 0) break;
         n += (size_t)k;
+        /* a kept-alive connection stays open: stop after Content-Length bytes */
+        buf[n] = '\0';
+        const char *he = strstr(buf, "\r\n\r\n"), *cl = strcasestr(buf, "\r\nContent-Length:");
+        if (he && cl && cl < he && n >= (size_t)(he + 4 - buf) + strtoul(cl + 17, NULL, 10)) break;
     }
     close(fd);
     buf[n] = '\0';
@@ -1025,11 +1134,12 @@ Test(indicators, http)
     pid_t pid = fork();
     cr_assert_neq(pid, -1);
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a failed assertion must not leave the server running */
         dup2(out[1], 1);
         close(out[0]);
         close(out[1]);
         execl("build/bin/jw-indicators", "jw-indicators", "--quiet", "--state", s.state, "--ind-state",
-              s.inddir, "--http", "127.0.0.1:0", (char *)NULL);
+              s.inddir, "--http", "127.0.0.1:0", "--internal", (char *)NULL);
         _exit(127);
     }
     close(out[1]);
@@ -1055,29 +1165,38 @@ Test(indicators, http)
     cr_expect_str_eq(r.ctype, "application/json");
     cr_expect(strstr(r.body, "\"id\":\"IND-14b\"") && strstr(r.body, "\"definition\":"), "%s", r.body);
     free(r.body);
-    /* one indicator as JSON: IND-01 2024 total = 9 youths, stock 5 (hand count above) */
-    get(port, "/api/indicators/IND-01?period=2024&by=gemeente", NULL, &r);
+    /* one indicator as JSON, internal view: IND-01 2024 total = 9 youths, stock 5 (hand count above) */
+    get(port, "/api/indicators/IND-01?period=2024&by=gemeente&view=internal", NULL, &r);
     cr_expect_eq(r.status, 200);
     cr_expect_str_eq(r.ctype, "application/json");
-    cr_expect(strstr(r.body, "\"by\":\"total\",\"key\":\"\",\"label\":\"\",\"values\":{\"youths\":9,\"stock\":5}") != NULL,
+    cr_expect(strstr(r.body, "\"by\":\"total\",\"key\":\"\",\"label\":\"\",\"values\":{\"youths\":9,\"stock\":5,") != NULL,
               "%s", r.body);
     cr_expect(strstr(r.body, "\"key\":\"0917\"") != NULL);
     free(r.body);
     /* the same as CSV, by suffix and by Accept */
-    get(port, "/api/indicators/IND-01.csv?period=2024", NULL, &r);
+    get(port, "/api/indicators/IND-01.csv?period=2024&view=internal", NULL, &r);
     cr_expect_eq(r.status, 200);
     cr_expect_str_eq(r.ctype, "text/csv; charset=utf-8");
-    cr_expect(strstr(r.body, "IND-01,2024,0,total,,,9,5,\r\n") != NULL, "%s", r.body);
+    cr_expect(strstr(r.body, "IND-01,2024,0,total,,,9,5,,,\r\n") != NULL, "%s", r.body);
     free(r.body);
-    get(port, "/api/indicators/IND-01?period=2024", "Accept: text/csv\r\n", &r);
+    get(port, "/api/indicators/IND-01?period=2024&public=0", "Accept: text/csv\r\n", &r);
     cr_expect_eq(r.status, 200);
     cr_expect_str_eq(r.ctype, "text/csv; charset=utf-8");
     cr_expect(strstr(r.body, "IND-01,2024,0,total,,,9,5,") != NULL, "%s", r.body);
     free(r.body);
-    /* published: 0917's 4 youths hidden */
-    get(port, "/api/indicators/IND-01?period=2024&by=gemeente&public=1", NULL, &r);
-    cr_expect(strstr(r.body, "\"youths\":null,\"stock\":null},\"suppressed\":[\"youths\",\"stock\"]") != NULL,
+    /* published, the default view: 0917's 4 youths hidden, the total of 9 shown */
+    get(port, "/api/indicators/IND-01?period=2024&by=gemeente", NULL, &r);
+    cr_expect(strstr(r.body, "\"youths\":null,\"stock\":null,\"per_1000_0_17\":null,\"per_1000_0_22\":null},\"suppressed\":[\"youths\",\"stock\"]") != NULL,
               "%s", r.body);
+    cr_expect(strstr(r.body, "\"public\":true") && strstr(r.body, "\"values\":{\"youths\":9,\"stock\":5,"), "%s", r.body);
+    free(r.body);
+    get(port, "/api/indicators/IND-01?period=2024&by=gemeente&public=1", NULL, &r);
+    cr_expect(strstr(r.body, "\"youths\":null,\"stock\":null,\"per_1000_0_17\":null,\"per_1000_0_22\":null},\"suppressed\":[\"youths\",\"stock\"]") != NULL,
+              "%s", r.body);
+    free(r.body);
+    /* both views at once is a bad query */
+    get(port, "/api/indicators/IND-01?view=internal&public=1", NULL, &r);
+    cr_expect_eq(r.status, 400);
     free(r.body);
     /* metrics */
     get(port, "/metrics", NULL, &r);
@@ -1127,16 +1246,30 @@ Test(indicators, http)
     http_get(port, "POST /api/indicators HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", &r);
     cr_expect_eq(r.status, 405);
     free(r.body);
-    http_get(port, "garbage\r\n\r\n", &r);
-    cr_expect_eq(r.status, 400);
-    free(r.body);
     {
-        /* a head beyond the 8 KiB cap */
-        char *big = malloc(12000);
-        snprintf(big, 12000, "GET / HTTP/1.1\r\nX-Pad: ");
+        /* a malformed request line: a 400 or the connection closed at once */
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa;
+        char rb[64] = "";
+        memset(&sa, 0, sizeof sa);
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons((uint16_t)port);
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        cr_assert_eq(write(fd, "garbage\r\n\r\n", 11), 11);
+        struct pollfd gp = {fd, POLLIN, 0};
+        cr_expect_gt(poll(&gp, 1, 5000), 0, "no answer and no close within 5 s");
+        ssize_t k = read(fd, rb, sizeof rb - 1);
+        cr_expect(k == 0 || (k > 0 && strncmp(rb, "HTTP/1.1 400", 12) == 0), "%.60s", rb);
+        close(fd);
+    }
+    {
+        /* a head beyond the cap (12 KiB of memory per connection) */
+        char *big = malloc(22000);
+        snprintf(big, 22000, "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ");
         size_t l = strlen(big);
-        memset(big + l, 'a', 10000);
-        strcpy(big + l + 10000, "\r\n\r\n");
+        memset(big + l, 'a', 20000);
+        strcpy(big + l + 20000, "\r\n\r\n");
         http_get(port, big, &r);
         cr_expect_eq(r.status, 431);
         free(r.body);
@@ -1145,7 +1278,7 @@ Test(indicators, http)
     /* still serving after all that */
     get(port, "/api/indicators/IND-03?period=2024", NULL, &r);
     cr_expect_eq(r.status, 200);
-    cr_expect(strstr(r.body, "\"values\":{\"starts\":9}") != NULL, "%s", r.body);
+    cr_expect(strstr(r.body, "\"values\":{\"starts\":9,") != NULL, "%s", r.body);
     free(r.body);
 
     kill(pid, SIGTERM);

@@ -663,3 +663,57 @@ Test(errors, targets)
                  "target.IND-02 = -10% base 2024 by 2025\n",
                  2, "duplicate target target.IND-02 of the same kind (first at line 1)");
 }
+
+/* ---- gemeenten and population ---- */
+
+Test(gemeenten, shipped_profiles_list_their_gemeenten)
+{
+    jw_profile_t *p = load("zuid-limburg");
+    cr_expect_eq(jw_profile_gemeente_count(p), 16);
+    cr_expect_str_eq(jw_profile_gemeente_name(p, "0935"), "Maastricht");
+    cr_expect_str_eq(jw_profile_gemeente_name(p, "0917"), "Heerlen");
+    cr_expect_null(jw_profile_gemeente_name(p, "0153"));
+    cr_expect_eq(jw_profile_population(p, NULL, 2024, NULL, NULL), 0, "no population shipped");
+    jw_profile_free(p);
+    p = load("twente");
+    cr_expect_eq(jw_profile_gemeente_count(p), 14);
+    cr_expect_str_eq(jw_profile_gemeente_name(p, "0153"), "Enschede");
+    jw_profile_free(p);
+    p = load("zhz");
+    cr_expect_eq(jw_profile_gemeente_count(p), 10);
+    cr_expect_str_eq(jw_profile_gemeente_name(p, "0505"), "Dordrecht");
+    jw_profile_free(p);
+    p = load("cbs");
+    cr_expect_eq(jw_profile_gemeente_count(p), 0);
+    jw_profile_free(p);
+}
+
+Test(gemeenten, population_by_year_and_the_region_total)
+{
+    int64_t a = 0, b = 0;
+    jw_profile_t *p = parse("gemeente.0935 = Maastricht\n"
+                            "gemeente.0917 = Heerlen\n"
+                            "population.0935.2024 = 16000 24000\n"
+                            "population.0917.2024 = 12000 17000\n"
+                            "population.0935.2025 = 15900 23800\n");
+    cr_assert_eq(jw_profile_population(p, "0935", 2024, &a, &b), 1);
+    cr_expect(a == 16000 && b == 24000);
+    cr_assert_eq(jw_profile_population(p, NULL, 2024, &a, &b), 1);
+    cr_expect(a == 28000 && b == 41000, "%lld %lld", (long long)a, (long long)b);
+    cr_expect_eq(jw_profile_population(p, "0935", 2025, &a, &b), 1);
+    /* the region total needs every gemeente: 0917 has no 2025 */
+    cr_expect_eq(jw_profile_population(p, NULL, 2025, &a, &b), 0);
+    cr_expect_eq(jw_profile_population(p, "0153", 2024, &a, &b), 0);
+    jw_profile_free(p);
+}
+
+Test(gemeenten, errors)
+{
+    expect_error("gemeente.935 = Maastricht\n", 1, "bad gemeente code");
+    expect_error("gemeente.0935 =\n", 1, "missing value");
+    expect_error("population.0935.2024 = 1 2\n", 1, "no earlier gemeente.CODE");
+    expect_error("gemeente.0935 = M\npopulation.0935.24 = 1 2\n", 2, "bad year");
+    expect_error("gemeente.0935 = M\npopulation.0935.2024 = 10\n", 2, "expected two counts");
+    expect_error("gemeente.0935 = M\npopulation.0935.2024 = 10 9\n", 2, "not smaller");
+    expect_error("gemeente.0935 = M\npopulation.0935.2024 = 10 20 30\n", 2, "expected two counts");
+}

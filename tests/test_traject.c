@@ -429,3 +429,341 @@ Test(atomic, failure_mid_batch_leaves_no_partial_state)
     jw_ijw_msg_clear(&m);
     harness_close(&h);
 }
+
+/* ---- deliveries: corrected starts, temporary and definitive stops ---- */
+
+#include "indicators/indicators.h"
+
+/* A JW305 (stop == NULL) or JW307 with one StartProduct/StopProduct for
+ * allocation tn of gemeente 0505, sent by aanbieder 11111111 on datum. */
+typedef struct {
+    const char *ident, *datum;
+    long tn;
+    const char *begin, *eind; /* eind only for a JW307 */
+    int reden;                /* JW307 RedenBeeindiging */
+    int status;               /* StatusAanlevering: 1 or 3 */
+} lev_spec_t;
+
+static void mk30x(jw_ijw_msg_t *m, const lev_spec_t *s)
+{
+    int stop = s->eind != NULL;
+    jw_ijw_msg_init(m);
+    m->type = stop ? JW_MSG_307 : JW_MSG_305;
+    m->header.berichtcode = stop ? 440 : 438;
+    m->header.versie = 3;
+    m->header.subversie = 2;
+    m->header.release = 2;
+    snprintf(m->header.afzender, sizeof m->header.afzender, "11111111");
+    snprintf(m->header.ontvanger, sizeof m->header.ontvanger, "0505");
+    snprintf(m->header.identificatie, sizeof m->header.identificatie, "%s", s->ident);
+    m->header.dagtekening = hd(s->datum);
+    m->clients = calloc(1, sizeof *m->clients);
+    m->n_clients = m->cap_clients = 1;
+    snprintf(m->clients[0].yid, sizeof m->clients[0].yid, "%s", YID_A);
+    m->clients[0].bsn_valid = 1;
+    m->leveringen = calloc(1, sizeof *m->leveringen);
+    m->n_leveringen = m->cap_leveringen = 1;
+    jw_ijw_levering_t *l = &m->leveringen[0];
+    l->toewijzingnummer = s->tn;
+    snprintf(l->categorie, sizeof l->categorie, "45");
+    snprintf(l->code, sizeof l->code, "45A01");
+    l->toewijzing_ingangsdatum = JW_DATE_NONE;
+    l->begindatum = hd(s->begin);
+    l->einddatum = stop ? hd(s->eind) : JW_DATE_NONE;
+    l->reden_beeindiging = stop ? s->reden : JW_NONE;
+    l->status = s->status;
+}
+
+static void apply_lev(harness_t *h, const lev_spec_t *s)
+{
+    jw_ijw_msg_t m;
+    mk30x(&m, s);
+    apply(h, &m);
+    jw_ijw_msg_clear(&m);
+}
+
+static void alloc_7(harness_t *h)
+{
+    jw_ijw_msg_t m;
+    /* allocated 2024-01-10, from 2024-01-15, open */
+    alloc_spec_t a = {.ident = "T7", .gemeente = "0505", .aanbieder = "11111111", .yid = YID_A,
+                      .cat = "45", .code = "45A01", .tn = 7, .datum = "2024-01-10",
+                      .ingang = "2024-01-15", .eind = NULL};
+    mk301(&m, &a);
+    apply(h, &m);
+    jw_ijw_msg_clear(&m);
+}
+
+/* Feed the harness's whole event log to a fresh indicator store. */
+static jw_ind_t *ind_from_log(harness_t *h, char *dir, size_t cap)
+{
+    jw_ind_t *ind = NULL;
+    snprintf(dir, cap, "/tmp/jw-traject-ind-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(jw_ind_open(dir, h->profile, NULL, &ind), 0);
+    cr_assert_eq(jw_ind_catch_up(ind, h->store, 0, NULL), 0);
+    return ind;
+}
+
+static double ind_value(jw_ind_t *ind, const char *id, const char *period, const char *col)
+{
+    jw_ind_query_t q;
+    jw_ind_result_t r;
+    char err[200];
+    memset(&q, 0, sizeof q);
+    q.indicator = id;
+    q.has_period = 1;
+    cr_assert_eq(jw_ind_period_parse(period, &q.period), 0);
+    cr_assert_eq(jw_ind_query(ind, &q, &r, err, sizeof err), 0, "%s", err);
+    double v = -1;
+    for (size_t c = 0; c < r.def->n_cols; c++)
+        if (strcmp(r.def->cols[c].name, col) == 0 && r.n_rows && r.rows[0].v[c].state == JW_IND_V_OK)
+            v = r.rows[0].v[c].v;
+    jw_ind_result_free(&r);
+    return v;
+}
+
+static void ind_drop(jw_ind_t *ind, const char *dir)
+{
+    jw_ind_close(ind);
+    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A JW305 deleted with StatusAanlevering 3 and sent again with a later
+ * Begindatum: the corrected start is the allocation's first live start,
+ * so it carries the wait (IND-14). Allocation 7: Toewijzingsdatum
+ * 2024-01-10. First report: start 2024-01-20 (wait 10 days). Delete it,
+ * report 2024-02-01 instead: wait = 2024-02-01 - 2024-01-10 = 21 (rest of
+ * January after the 10th) + 1 = 22 days. */
+Test(deliveries, corrected_start_after_delete_keeps_the_wait)
+{
+    harness_t h;
+    live_t l;
+    char dir[64];
+    harness_open(&h, "zuid-limburg");
+    alloc_7(&h);
+    apply_lev(&h, &(lev_spec_t){"S1", "2024-01-22", 7, "2024-01-20", NULL, 0, 1});
+    live_load(&h, &l);
+    cr_assert_eq(live_count(&l, "delivery_start"), 1);
+    cr_assert(has(live_find(&l, "delivery_start", 7), "wait_days", "10"), "%s",
+              live_find(&l, "delivery_start", 7));
+    live_free(&l);
+
+    /* the delete, and the corrected start in another message of the same day */
+    apply_lev(&h, &(lev_spec_t){"S2", "2024-02-05", 7, "2024-01-20", NULL, 0, 3});
+    apply_lev(&h, &(lev_spec_t){"S3", "2024-02-05", 7, "2024-02-01", NULL, 0, 1});
+    live_load(&h, &l);
+    cr_assert_eq(live_count(&l, "delivery_start"), 1, "the deleted start is gone");
+    const char *s = live_find(&l, "delivery_start", 7);
+    cr_assert(has(s, "date", "\"2024-02-01\""), "%s", s);
+    cr_assert(has(s, "wait_days", "22"), "the corrected start carries the wait: %s", s);
+    live_free(&l);
+
+    /* IND-14 2024-Q1: one start, wait 22; the allocation is no longer waiting */
+    jw_ind_t *ind = ind_from_log(&h, dir, sizeof dir);
+    cr_expect_eq(ind_value(ind, "IND-14", "2024-Q1", "n"), 1);
+    cr_expect_eq(ind_value(ind, "IND-14", "2024-Q1", "median"), 22);
+    cr_expect_eq(ind_value(ind, "IND-14", "2024-01", "n"), 0); /* the deleted start was in January */
+    ind_drop(ind, dir);
+    harness_close(&h);
+}
+
+/* A later Begindatum replacing an earlier one under a *different* key is
+ * two starts: the earlier stays first. And a replaced fact (same key, a
+ * later message) is not an earlier start of its own. */
+Test(deliveries, superseded_fact_is_not_an_earlier_start)
+{
+    harness_t h;
+    live_t l;
+    harness_open(&h, "zuid-limburg");
+    alloc_7(&h);
+    /* the same start reported twice (status 1 both): one fact, wait 2024-01-25 - 01-10 = 15 */
+    apply_lev(&h, &(lev_spec_t){"S1", "2024-01-26", 7, "2024-01-25", NULL, 0, 1});
+    apply_lev(&h, &(lev_spec_t){"S2", "2024-01-29", 7, "2024-01-25", NULL, 0, 1});
+    live_load(&h, &l);
+    cr_assert_eq(live_count(&l, "delivery_start"), 1);
+    cr_assert(has(live_find(&l, "delivery_start", 7), "wait_days", "15"));
+    live_free(&l);
+    /* a start on 2024-03-01 too (a second JW305 on the allocation): no wait of its own */
+    apply_lev(&h, &(lev_spec_t){"S3", "2024-03-04", 7, "2024-03-01", NULL, 0, 1});
+    live_load(&h, &l);
+    cr_assert_eq(live_count(&l, "delivery_start"), 2);
+    size_t with_wait = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (strstr(l.json[i], "\"delivery_start\"") && has(l.json[i], "wait_days", "15")) with_wait++;
+        else if (strstr(l.json[i], "\"delivery_start\""))
+            cr_assert(has(l.json[i], "wait_days", "null"), "%s", l.json[i]);
+    cr_assert_eq(with_wait, 1);
+    live_free(&l);
+    harness_close(&h);
+}
+
+/* SPEC §3: a temporary stop (reden 20) and the definitive stop on the same
+ * start are two facts and two reports; the delivery episode ends at the
+ * definitive stop. Start 2024-01-20 (reported 01-22), temporary stop
+ * 2024-03-01 (reported 03-04), definitive stop 2024-05-31 reason 31
+ * (reported 06-03). */
+Test(deliveries, temporary_and_definitive_stop)
+{
+    harness_t h;
+    live_t l;
+    char dir[64];
+    harness_open(&h, "zuid-limburg");
+    alloc_7(&h);
+    apply_lev(&h, &(lev_spec_t){"S1", "2024-01-22", 7, "2024-01-20", NULL, 0, 1});
+    apply_lev(&h, &(lev_spec_t){"E1", "2024-03-04", 7, "2024-01-20", "2024-03-01", 20, 1});
+    apply_lev(&h, &(lev_spec_t){"E2", "2024-06-03", 7, "2024-01-20", "2024-05-31", 31, 1});
+    live_load(&h, &l);
+    cr_assert_eq(live_count(&l, "delivery_stop"), 2, "two facts");
+    int tmp = 0, def = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (!strstr(l.json[i], "\"delivery_stop\"")) continue;
+        if (has(l.json[i], "reason", "\"20\"") && has(l.json[i], "date", "\"2024-03-01\"")) tmp++;
+        if (has(l.json[i], "reason", "\"31\"") && has(l.json[i], "date", "\"2024-05-31\"")) def++;
+    }
+    cr_assert(tmp == 1 && def == 1, "temporary %d definitive %d", tmp, def);
+    live_free(&l);
+
+    /* IND-11 2024: one delivery stop (the temporary one is not an end), no drop-out.
+     * IND-23 2024: three reports (start, temporary stop, definitive stop): 01-22 is the
+     * 2nd working day after 01-20 (Saturday): on time; 03-04 the 1st after 03-01 (Friday);
+     * 06-03 the 1st after 05-31 (Friday): 3 of 3. */
+    jw_ind_t *ind = ind_from_log(&h, dir, sizeof dir);
+    cr_expect_eq(ind_value(ind, "IND-11", "2024", "stops"), 1);
+    cr_expect_eq(ind_value(ind, "IND-11", "2024", "dropouts"), 0);
+    cr_expect_eq(ind_value(ind, "IND-23", "2024", "reports"), 3);
+    cr_expect_eq(ind_value(ind, "IND-23", "2024", "on_time"), 3);
+    ind_drop(ind, dir);
+
+    /* deleting the temporary stop leaves the definitive one */
+    apply_lev(&h, &(lev_spec_t){"E3", "2024-06-10", 7, "2024-01-20", "2024-03-01", 20, 3});
+    live_load(&h, &l);
+    cr_assert_eq(live_count(&l, "delivery_stop"), 1);
+    cr_assert(has(live_find(&l, "delivery_stop", 7), "reason", "\"31\""));
+    live_free(&l);
+    harness_close(&h);
+}
+
+/* ---- conflicts name their source ---- */
+
+typedef struct {
+    harness_t *h;
+    const jw_ijw_msg_t *m;
+    const char *source;
+    jw_outcome_t outcome;
+} from_ctx_t;
+
+static int apply_from_fn(jw_txn_t *txn, void *ctx)
+{
+    from_ctx_t *c = ctx;
+    unsigned char hash[32];
+    msg_hash(c->m, hash);
+    int rc = jw_traject_check_profile(c->h->traject, txn);
+    if (rc) return rc;
+    return jw_traject_apply_from(c->h->traject, txn, c->m, c->source, hash, &c->outcome,
+                                 &c->h->counts);
+}
+
+static jw_outcome_t apply_from(harness_t *h, const jw_ijw_msg_t *m, const char *source)
+{
+    from_ctx_t c = {h, m, source, JW_APPLIED};
+    int rc = jw_store_write(h->store, apply_from_fn, &c);
+    cr_assert_eq(rc, 0, "apply: %s", jw_traject_strerror(rc));
+    return c.outcome;
+}
+
+static int dl_cb(const void *k, size_t kl, const void *v, size_t vl, void *ctx)
+{
+    (void)k; (void)kl;
+    live_t *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->json = realloc(l->json, l->cap * sizeof *l->json);
+    }
+    l->json[l->n++] = strndup(v, vl);
+    return 0;
+}
+
+static int dl_read(jw_txn_t *txn, void *ctx)
+{
+    return jw_store_iter(txn, JW_DB_DEADLETTERS, NULL, 0, dl_cb, ctx);
+}
+
+static void mk323(jw_ijw_msg_t *m, const char *ident, const char *ref, int64_t cents)
+{
+    jw_ijw_msg_init(m);
+    m->type = JW_MSG_323;
+    m->header.berichtcode = 490;
+    m->header.versie = 3;
+    m->header.subversie = 2;
+    m->header.release = 2;
+    snprintf(m->header.afzender, sizeof m->header.afzender, "11111111");
+    snprintf(m->header.ontvanger, sizeof m->header.ontvanger, "0505");
+    snprintf(m->header.identificatie, sizeof m->header.identificatie, "%s", ident);
+    m->header.dagtekening = hd("2024-03-05");
+    m->clients = calloc(1, sizeof *m->clients);
+    m->n_clients = m->cap_clients = 1;
+    snprintf(m->clients[0].yid, sizeof m->clients[0].yid, "%s", YID_A);
+    m->clients[0].bsn_valid = 1;
+    m->prestaties = calloc(1, sizeof *m->prestaties);
+    m->n_prestaties = m->cap_prestaties = 1;
+    jw_ijw_prestatie_t *p = &m->prestaties[0];
+    snprintf(p->referentienummer, sizeof p->referentienummer, "%s", ref);
+    p->toewijzingnummer = 7;
+    snprintf(p->categorie, sizeof p->categorie, "45");
+    snprintf(p->code, sizeof p->code, "45A01");
+    p->begindatum = hd("2024-02-01");
+    p->einddatum = hd("2024-02-29");
+    p->volume = 8;
+    p->eenheid = 4;
+    p->tarief = 9000;
+    p->bedrag = cents;
+    p->dc = 'D';
+}
+
+/* A conflict (TR056: same message identity, other content; TR314: a
+ * ReferentieNummer already declared) is dead-lettered with the name of the
+ * file or archive entry it came from, as every other dead letter. */
+Test(deadletters, conflicts_name_their_source)
+{
+    harness_t h;
+    jw_ijw_msg_t m;
+    live_t l;
+    harness_open(&h, "zuid-limburg");
+    alloc_spec_t a = {.ident = "C1", .gemeente = "0505", .aanbieder = "11111111", .yid = YID_A,
+                      .cat = "45", .code = "45A01", .tn = 7, .datum = "2024-01-10",
+                      .ingang = "2024-01-15", .eind = NULL};
+    mk301(&m, &a);
+    cr_assert_eq(apply_from(&h, &m, "in/a.xml"), JW_APPLIED);
+    jw_ijw_msg_clear(&m);
+    a.ingang = "2024-01-16"; /* same identity C1, other content */
+    mk301(&m, &a);
+    cr_assert_eq(apply_from(&h, &m, "archive.tar.gz:2024/b.xml"), JW_DEADLETTERED);
+    jw_ijw_msg_clear(&m);
+
+    mk323(&m, "D1", "REF-1", 72000);
+    cr_assert_eq(apply_from(&h, &m, "in/d1.xml"), JW_APPLIED);
+    jw_ijw_msg_clear(&m);
+    mk323(&m, "D2", "REF-1", 80000); /* another message, the same line identity */
+    cr_assert_eq(apply_from(&h, &m, "in/d2.xml"), JW_DEADLETTERED);
+    jw_ijw_msg_clear(&m);
+
+    memset(&l, 0, sizeof l);
+    cr_assert_eq(jw_store_read(h.store, dl_read, &l), 0);
+    cr_assert_eq(l.n, 2);
+    int tr056 = 0, tr314 = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        if (strstr(l.json[i], "\"TR056\"")) {
+            tr056++;
+            cr_expect(has(l.json[i], "source", "\"archive.tar.gz:2024/b.xml\""), "%s", l.json[i]);
+            cr_expect(has(l.json[i], "identity", "\"436/0505/C1\""), "%s", l.json[i]);
+        }
+        if (strstr(l.json[i], "\"TR314\"")) {
+            tr314++;
+            cr_expect(has(l.json[i], "source", "\"in/d2.xml\""), "%s", l.json[i]);
+        }
+    }
+    cr_expect(tr056 == 1 && tr314 == 1);
+    live_free(&l);
+    harness_close(&h);
+}

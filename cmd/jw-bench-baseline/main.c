@@ -20,6 +20,7 @@
 
 #include "ijw/ijw_internal.h"
 #include "source/source.h"
+#include "version/version.h"
 
 typedef struct {
     char **buf;
@@ -66,6 +67,7 @@ static void *run(void *arg)
 int main(int argc, char **argv)
 {
     int threads = 1, first = 1;
+    if (jw_version_requested(argc, argv)) return jw_version_print("jw-bench-baseline");
     if (argc > 2 && strcmp(argv[1], "--threads") == 0) {
         threads = atoi(argv[2]);
         first = 3;

@@ -19,6 +19,7 @@
 #include "deliver.h"
 #include "manifest.h"
 #include "model.h"
+#include "version/version.h"
 #include "xmlout.h"
 
 #define EXIT_USAGE 2
@@ -60,6 +61,7 @@ static void usage(FILE *f)
             "                         their Dagtekening [0.05]\n"
             "  --quiet                no summary line on stderr\n"
             "  --help                 this text\n"
+            "  --version              program name and version\n"
             "\n"
             "Releases follow the Dagtekening: before 2022-04-04 iJw 3.0, before\n"
             "2023-04-03 iJw 3.1, later iJw 3.2. BSNs are test numbers 9999xxxxx, then\n"
@@ -115,6 +117,7 @@ static int parse_options(int argc, char **argv, options_t *o)
         {NULL, 0, NULL, 0},
     };
     opterr = 0;
+    if (jw_version_requested(argc, argv)) return jw_version_print("jw-gen") ? 1 : -1;
     int c;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {

@@ -72,8 +72,9 @@ static void date_text(jw_date_t d, char buf[11])
 
 /* ---- index ---- */
 
-int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
+int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, size_t errlen)
 {
+    int pub = app->public_ || p->public_;
     jw_ind_status_t st;
     char hz[11], first[11], v[48], v2[48];
     int rc = jw_ind_status(app->ind, &st), year = 0;
@@ -90,7 +91,8 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
     esc(o, jw_profile_description(app->profile));
     jw_ind_textf(o, "<br>Data %s to %s; %llu events consumed, last seq %llu.%s</p>\n", first, hz,
                  (unsigned long long)st.events, (unsigned long long)st.last_seq,
-                 app->public_ ? " Published view: counts below the small-cell threshold are suppressed." : "");
+                 pub ? " Published view: counts below the small-cell threshold are suppressed."
+                     : " Internal view: every value, small cells included.");
     jw_ind_textf(o, "<table><tr><th class=\"l\">id</th><th class=\"l\">indicator</th><th class=\"l\">value</th>"
                     "<th>%d</th><th>%d</th><th class=\"l\">targets %d</th></tr>\n", year - 1, year, year);
     for (size_t i = 0; i < jw_ind_catalogue_count(); i++) {
@@ -99,7 +101,7 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
         jw_ind_query_t q;
         memset(&q, 0, sizeof q);
         q.indicator = d->id;
-        q.public_ = app->public_;
+        q.public_ = pub;
         q.has_period = 1;
         q.period.kind = 'Y';
         snprintf(v, sizeof v, "-");
@@ -115,7 +117,8 @@ int jwi_html_index(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
         } else {
             memset(&r, 0, sizeof r);
         }
-        jw_ind_textf(o, "<tr><td class=\"l\"><a href=\"/ind/%s\">%s</a></td><td class=\"l\">", d->id, d->id);
+        jw_ind_textf(o, "<tr><td class=\"l\"><a href=\"/ind/%s%s\">%s</a></td><td class=\"l\">", d->id,
+                     pub ? "" : "?view=internal", d->id);
         esc(o, d->name);
         jw_ind_textf(o, " <span class=\"muted\">");
         esc(o, d->name_en);
@@ -392,10 +395,22 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     }
     jw_ind_by_t by = p->has_by && p->by != JW_IND_BY_TOTAL ? p->by : JW_IND_BY_GEMEENTE;
 
+    /* A target about a segment is charted from the segment's series: then
+     * the series is read once, by segment (its total rows included),
+     * instead of once for the total and again by segment. */
+    int need_segments = 0;
+    {
+        jw_ind_target_t *tt = NULL;
+        size_t ntt = 0;
+        if ((rc = jw_ind_targets(app->ind, d, sel.year ? sel.year : 2000, pub, &tt, &ntt))) goto out;
+        for (size_t i = 0; i < ntt; i++) need_segments |= tt[i].t.segment != NULL;
+        free(tt);
+    }
     memset(&q, 0, sizeof q);
     q.indicator = d->id;
     q.public_ = pub;
     q.series = kind;
+    q.by = need_segments ? JW_IND_BY_SEGMENT : JW_IND_BY_TOTAL;
     if ((rc = jw_ind_query(app->ind, &q, &series, err, errlen))) goto out;
     if (sel.year) {
         q.has_period = 1;
@@ -409,7 +424,8 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     snprintf(title, sizeof title, "%s %s", d->id, d->name);
     page_begin(o, title);
     date_text(st.horizon, hz);
-    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/\">&#8592; all indicators</a></p><h1>");
+    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/%s\">&#8592; all indicators</a></p><h1>",
+                 pub ? "" : "?view=internal");
     esc(o, title);
     jw_ind_textf(o, " <span class=\"muted\">");
     esc(o, d->name_en);
@@ -426,7 +442,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     for (size_t i = 0; i < sizeof kinds; i++)
         jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?series=%s&amp;period=%s&amp;by=%s%s\">%s</a>",
                      kinds[i] == kind ? "sel" : "", d->id, series_name(kinds[i]), sel.year ? per : "",
-                     jw_ind_by_name(by), pub && !app->public_ ? "&amp;public=1" : "",
+                     jw_ind_by_name(by), pub ? "" : "&amp;view=internal",
                      kinds[i] == 'R' ? "rolling 12 months" : series_name(kinds[i]));
     jw_ind_textf(o, "</p>\n");
 
@@ -435,7 +451,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         int col;
         const char *segment;
     } charts[1 + 16];
-    int ncharts = 0, need_segments = 0;
+    int ncharts = 0;
     charts[ncharts].col = d->headline;
     charts[ncharts++].segment = NULL;
     for (size_t i = 0; i < series.n_targets && ncharts < 17; i++) {
@@ -447,14 +463,6 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         if (seen) continue;
         charts[ncharts].col = c;
         charts[ncharts++].segment = sg;
-        need_segments |= sg != NULL;
-    }
-    if (need_segments) {
-        /* the series again, with a row per segment */
-        jw_ind_result_free(&series);
-        q.has_period = 0;
-        q.by = JW_IND_BY_SEGMENT;
-        if ((rc = jw_ind_query(app->ind, &q, &series, err, errlen))) goto out;
     }
     goal = malloc((series.n_rows ? series.n_rows : 1) * sizeof *goal);
     sub = malloc((series.n_rows ? series.n_rows : 1) * sizeof *sub);
@@ -506,6 +514,9 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         if (n) svg_series(o, d, sub, n, col, any ? goal : NULL);
         else jw_ind_textf(o, "<p class=\"muted\">No data yet.</p>\n");
     }
+    if (sel.year && (strcmp(d->id, "IND-12") == 0 || strcmp(d->id, "IND-26") == 0) &&
+        (rc = jwi_html_km(app, sel, pub, o)))
+        goto out;
     if (need_segments) {
         /* the series table below shows the totals */
         size_t m = 0;
@@ -550,7 +561,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         for (int b = JW_IND_BY_GEMEENTE; b <= JW_IND_BY_SEGMENT; b++)
             jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?period=%s&amp;by=%s&amp;series=%s%s\">%s</a>",
                          b == (int)by ? "sel" : "", d->id, per, jw_ind_by_name((jw_ind_by_t)b), series_name(kind),
-                         pub && !app->public_ ? "&amp;public=1" : "", jw_ind_by_name((jw_ind_by_t)b));
+                         pub ? "" : "&amp;view=internal", jw_ind_by_name((jw_ind_by_t)b));
         jw_ind_textf(o, " &#183; period: ");
         if (st.first != INT32_MIN && st.horizon != INT32_MIN) {
             int y0, y1;
@@ -559,7 +570,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
             for (int y = y0; y <= y1 && y0 > 0; y++)
                 jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?period=%d&amp;by=%s&amp;series=%s%s\">%d</a>",
                              sel.kind == 'Y' && sel.year == y ? "sel" : "", d->id, y, jw_ind_by_name(by),
-                             series_name(kind), pub && !app->public_ ? "&amp;public=1" : "", y);
+                             series_name(kind), pub ? "" : "&amp;view=internal", y);
         }
         jw_ind_textf(o, "</p>\n");
         table(o, d, &brk, 0);

@@ -1,19 +1,28 @@
-/* http.c - a small single-threaded HTTP/1.1 server on plain POSIX sockets.
+/* http.c - the HTTP server: libmicrohttpd driven from our own poll loop.
  *
- * One connection at a time: accept, read the request head (at most
- * REQ_MAX bytes, within READ_TIMEOUT_MS), answer, close (every answer
- * says Connection: close). GET and HEAD only; a request body is never
- * read. Anything malformed gets a 4xx with a one-line message. Between
- * connections (and at least every POLL_TICK_MS) the event log is
- * followed. A slow client holds the server for at most the timeouts. */
-#define _GNU_SOURCE /* strcasestr */
+ * Threads: none of MHD's. The daemon runs with MHD_USE_EPOLL and no
+ * internal thread: its epoll descriptor is one more item in the zmq_poll
+ * of the main loop (next to jwd's PUB socket in live mode), and MHD_run()
+ * calls the access handler on this thread. So the indicator store is
+ * still queried from the one thread that also applies events (the
+ * contract of pkg/indicators), while MHD multiplexes any number of
+ * connections: an idle or slow client costs a descriptor and a small
+ * memory pool, never the loop.
+ *
+ * Limits (all from the command line, defaults in main.c): connections in
+ * total and per client address, an inactivity timeout, and a memory pool
+ * per connection (MEM_LIMIT) that bounds the request head: a longer head
+ * gets 431, a longer request line 414 (both answered by MHD). Only GET
+ * and HEAD are served (405); a request body is never read (413). Request
+ * targets are parsed by request.c from the raw target (the URI log hook
+ * hands it over before MHD splits it), so what the fuzz target checks is
+ * what the server runs. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
-
-#include <zmq.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +32,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <microhttpd.h>
+#include <zmq.h>
+
 #include "jwi.h"
 
-#define REQ_MAX 8192
-#define READ_TIMEOUT_MS 5000
-#define WRITE_TIMEOUT_S 5
 #define POLL_TICK_MS 500
-#define MAX_PARAMS 16
+#define MEM_LIMIT ((size_t)12288) /* per connection: request head and response headers */
+#define LISTEN_BACKLOG 128
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static uint64_t now_ms(void)
 {
@@ -38,467 +55,257 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* One request: the raw target, copied by the URI log hook. */
+typedef struct {
+    char *target;
+    size_t len;
+    int answered;
+} req_t;
+
 /* ---- responses ---- */
 
-static const char *reason(int status)
+static enum MHD_Result respond(jwi_t *app, struct MHD_Connection *c, unsigned status, const char *ctype,
+                               const char *body, size_t len)
 {
-    switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 505: return "HTTP Version Not Supported";
-    }
-    return "Error";
-}
-
-static int send_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static void respond(jwi_t *app, int fd, int status, const char *ctype, const char *body, size_t len,
-                    int head_only)
-{
-    char hdr[1024];
-    int n = snprintf(hdr, sizeof hdr,
-                     "HTTP/1.1 %d %s\r\n"
-                     "Content-Type: %s\r\n"
-                     "Content-Length: %zu\r\n"
-                     "Connection: close\r\n"
-                     "Cache-Control: no-store\r\n"
-                     "X-Content-Type-Options: nosniff\r\n"
-                     "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
-                     "img-src 'self' data:; frame-ancestors 'none'\r\n"
-                     "%s"
-                     "\r\n",
-                     status, reason(status), ctype, len,
-                     status == 405 ? "Allow: GET, HEAD\r\n" : "");
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ok;
+    if (!r) return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                            "frame-ancestors 'none'");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED) MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     if (status >= 400) app->http_errors++;
-    if (n < 0 || (size_t)n >= sizeof hdr) return;
-    if (send_all(fd, hdr, (size_t)n)) return;
-    if (!head_only && len) send_all(fd, body, len);
+    ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
 }
 
-static void respond_error(jwi_t *app, int fd, int status, const char *msg, int json, int head_only)
+static const char *reason(unsigned status)
+{
+    const char *s = MHD_get_reason_phrase_for(status);
+    return s && *s ? s : "Error";
+}
+
+static enum MHD_Result respond_error(jwi_t *app, struct MHD_Connection *c, unsigned status, const char *msg,
+                                     int json)
 {
     jw_json_t b;
+    enum MHD_Result ok = MHD_NO;
     jw_json_init(&b);
     if (json) {
         jw_ind_textf(&b, "{\"error\":");
         jw_json_string_value(&b, msg);
-        jw_ind_textf(&b, ",\"status\":%d}\n", status);
+        jw_ind_textf(&b, ",\"status\":%u}\n", status);
     } else {
-        jw_ind_textf(&b, "%d %s: %s\n", status, reason(status), msg);
+        jw_ind_textf(&b, "%u %s: %s\n", status, reason(status), msg);
     }
     if (jw_json_finish(&b) == 0)
-        respond(app, fd, status, json ? "application/json" : "text/plain; charset=utf-8", b.buf, b.len,
-                head_only);
+        ok = respond(app, c, status, json ? "application/json" : "text/plain; charset=utf-8", b.buf, b.len);
     jw_json_free(&b);
-}
-
-/* ---- request parsing ---- */
-
-typedef struct {
-    char *key, *val;
-} param_t;
-
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decode in place; -1 on a bad escape or a NUL/control byte. */
-static int url_decode(char *s)
-{
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        char ch = *r;
-        if (ch == '+') ch = ' ';
-        else if (ch == '%') {
-            int h = hexv(r[1]), l = h >= 0 ? hexv(r[2]) : -1;
-            if (h < 0 || l < 0) return -1;
-            ch = (char)(h << 4 | l);
-            r += 2;
-        }
-        if ((unsigned char)ch < 0x20 || ch == 0x7f) return -1;
-        *w++ = ch;
-    }
-    *w = '\0';
-    return 0;
-}
-
-static int split_query(char *q, param_t *ps, size_t *n, char *err, size_t errlen)
-{
-    *n = 0;
-    if (!q || !*q) return 0;
-    for (char *tok = strtok(q, "&"); tok; tok = strtok(NULL, "&")) {
-        if (*n == MAX_PARAMS) {
-            snprintf(err, errlen, "too many query parameters");
-            return -1;
-        }
-        char *eq = strchr(tok, '=');
-        ps[*n].key = tok;
-        ps[*n].val = eq ? eq + 1 : (char *)"";
-        if (eq) *eq = '\0';
-        if (url_decode(ps[*n].key) || url_decode(ps[*n].val)) {
-            snprintf(err, errlen, "bad percent-encoding in the query");
-            return -1;
-        }
-        (*n)++;
-    }
-    return 0;
-}
-
-static int parse_params(const param_t *ps, size_t n, jwi_params_t *out, char *fmt_out, char *err,
-                        size_t errlen)
-{
-    memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < n; i++) {
-        const char *k = ps[i].key, *v = ps[i].val;
-        if (strcmp(k, "period") == 0) {
-            if (!*v) continue;
-            if (jw_ind_period_parse(v, &out->period)) {
-                snprintf(err, errlen, "bad period '%.40s': use 2024, 2024-H1, 2024-Q3, 2024-06 or R12-2024-06", v);
-                return -1;
-            }
-            out->has_period = 1;
-        } else if (strcmp(k, "by") == 0) {
-            if (!*v) continue;
-            if (jw_ind_by_parse(v, &out->by)) {
-                snprintf(err, errlen, "bad by '%.40s': use total, gemeente, aanbieder or segment", v);
-                return -1;
-            }
-            out->has_by = 1;
-        } else if (strcmp(k, "series") == 0) {
-            static const char *names[] = {"year", "half", "quarter", "month", "rolling"};
-            static const char kinds[] = {'Y', 'H', 'Q', 'M', 'R'};
-            if (!*v) continue;
-            out->series = 0;
-            for (int j = 0; j < 5; j++)
-                if (strcmp(v, names[j]) == 0) out->series = kinds[j];
-            if (!out->series) {
-                snprintf(err, errlen, "bad series '%.40s': use year, half, quarter, month or rolling", v);
-                return -1;
-            }
-        } else if (strcmp(k, "public") == 0) {
-            if (strcmp(v, "1") && strcmp(v, "0") && strcmp(v, "true") && strcmp(v, "false")) {
-                snprintf(err, errlen, "bad public '%.40s': use 1 or 0", v);
-                return -1;
-            }
-            out->public_ = v[0] == '1' || v[0] == 't';
-        } else if (strcmp(k, "format") == 0 && fmt_out) {
-            if (strcmp(v, "csv") && strcmp(v, "json")) {
-                snprintf(err, errlen, "bad format '%.40s': use json or csv", v);
-                return -1;
-            }
-            *fmt_out = v[0];
-        } else {
-            snprintf(err, errlen, "unknown query parameter '%.40s'", k);
-            return -1;
-        }
-    }
-    return 0;
+    return ok;
 }
 
 /* ---- endpoints ---- */
 
-typedef struct {
-    uint64_t last;
-    int ok;
-} src_seq_t;
-
-static int read_src_seq(jw_txn_t *txn, void *ctx)
-{
-    src_seq_t *s = ctx;
-    s->ok = jw_store_last_seq(txn, &s->last) == 0;
-    return 0;
-}
-
-static void metrics(jwi_t *app, jw_json_t *b)
-{
-    jw_ind_status_t st;
-    memset(&st, 0, sizeof st);
-    jw_ind_status(app->ind, &st);
-    jw_ind_textf(b,
-                 "# HELP jw_indicators_events_consumed_total Events consumed from the event stream "
-                 "(retractions included).\n"
-                 "# TYPE jw_indicators_events_consumed_total counter\n"
-                 "jw_indicators_events_consumed_total %llu\n"
-                 "# HELP jw_indicators_retractions_total Retract events applied.\n"
-                 "# TYPE jw_indicators_retractions_total counter\n"
-                 "jw_indicators_retractions_total %llu\n"
-                 "# HELP jw_indicators_unreadable_events_total Events that could not be read.\n"
-                 "# TYPE jw_indicators_unreadable_events_total counter\n"
-                 "jw_indicators_unreadable_events_total %llu\n"
-                 "# HELP jw_indicators_last_seq The last event seq applied.\n"
-                 "# TYPE jw_indicators_last_seq gauge\n"
-                 "jw_indicators_last_seq %llu\n"
-                 "# HELP jw_indicators_last_update_timestamp_seconds Unix time of the last applied batch.\n"
-                 "# TYPE jw_indicators_last_update_timestamp_seconds gauge\n"
-                 "jw_indicators_last_update_timestamp_seconds %lld\n",
-                 (unsigned long long)st.events, (unsigned long long)st.retracts,
-                 (unsigned long long)st.bad, (unsigned long long)st.last_seq, (long long)st.updated);
-    double p50, p99;
-    if (app->live_sub && jwi_live_latency(app, &p50, &p99) == 0)
-        jw_ind_textf(b,
-                     "# HELP jw_indicators_update_latency_ms Time from an event's arrival to the commit of its indicator update.\n"
-                     "# TYPE jw_indicators_update_latency_ms summary\n"
-                     "jw_indicators_update_latency_ms{quantile=\"0.5\"} %.3f\n"
-                     "jw_indicators_update_latency_ms{quantile=\"0.99\"} %.3f\n"
-                     "jw_indicators_update_latency_ms_count %llu\n"
-                     "# HELP jw_indicators_live_gaps_total Gaps in the live stream filled through catch-up.\n"
-                     "# TYPE jw_indicators_live_gaps_total counter\n"
-                     "jw_indicators_live_gaps_total %llu\n",
-                     p50, p99, (unsigned long long)app->live_events, (unsigned long long)app->live_gaps);
-    if (app->src) {
-        src_seq_t s = {0, 0};
-        if (jw_store_read(app->src, read_src_seq, &s) == 0 && s.ok)
-            jw_ind_textf(b,
-                         "# HELP jw_indicators_source_last_seq The last seq in the jw event log.\n"
-                         "# TYPE jw_indicators_source_last_seq gauge\n"
-                         "jw_indicators_source_last_seq %llu\n"
-                         "# HELP jw_indicators_lag_events Events in the log not yet applied.\n"
-                         "# TYPE jw_indicators_lag_events gauge\n"
-                         "jw_indicators_lag_events %llu\n",
-                         (unsigned long long)s.last,
-                         (unsigned long long)(s.last > st.last_seq ? s.last - st.last_seq : 0));
-    }
-    jw_ind_textf(b,
-                 "# HELP jw_indicators_http_requests_total HTTP requests answered.\n"
-                 "# TYPE jw_indicators_http_requests_total counter\n"
-                 "jw_indicators_http_requests_total %llu\n"
-                 "# HELP jw_indicators_http_errors_total HTTP requests answered with 4xx or 5xx.\n"
-                 "# TYPE jw_indicators_http_errors_total counter\n"
-                 "jw_indicators_http_errors_total %llu\n",
-                 (unsigned long long)app->http_requests, (unsigned long long)app->http_errors);
-}
-
-static void api_indicator(jwi_t *app, int fd, const char *id, const jwi_params_t *p, int csv,
-                          int head_only)
+static enum MHD_Result api_indicator(jwi_t *app, struct MHD_Connection *c, const jwi_request_t *rq)
 {
     jw_ind_query_t q;
     jw_ind_result_t r;
     jw_json_t b;
-    char err[200];
+    char err[200] = "";
+    enum MHD_Result ok;
     memset(&q, 0, sizeof q);
-    q.indicator = id;
-    q.has_period = p->has_period;
-    q.period = p->period;
-    q.series = p->series;
-    q.by = p->has_by ? p->by : JW_IND_BY_TOTAL;
-    q.public_ = app->public_ || p->public_;
+    q.indicator = rq->id;
+    q.has_period = rq->p.has_period;
+    q.period = rq->p.period;
+    q.series = rq->p.series;
+    q.by = rq->p.has_by ? rq->p.by : JW_IND_BY_TOTAL;
+    q.public_ = app->public_ || rq->p.public_;
     int rc = jw_ind_query(app->ind, &q, &r, err, sizeof err);
-    if (rc == JW_IND_ENOTFOUND) {
-        respond_error(app, fd, 404, err, !csv, head_only);
-        return;
-    }
-    if (rc == JW_IND_EQUERY) {
-        respond_error(app, fd, 400, err, !csv, head_only);
-        return;
-    }
-    if (rc) {
-        respond_error(app, fd, 500, jw_ind_strerror(rc), !csv, head_only);
-        return;
+    if (rc == JW_IND_ENOTFOUND) return respond_error(app, c, 404, err, !rq->csv);
+    if (rc == JW_IND_EQUERY) return respond_error(app, c, 400, err, !rq->csv);
+    if (rc) return respond_error(app, c, 500, jw_ind_strerror(rc), !rq->csv);
+    jw_json_init(&b);
+    rc = jw_ind_render(&r, rq->csv ? JW_IND_FMT_CSV : JW_IND_FMT_JSON, &b);
+    jw_ind_result_free(&r);
+    if (rc) ok = respond_error(app, c, 500, jw_ind_strerror(rc), !rq->csv);
+    else ok = respond(app, c, 200, rq->csv ? "text/csv; charset=utf-8" : "application/json", b.buf, b.len);
+    jw_json_free(&b);
+    return ok;
+}
+
+/* A dashboard page, from the cache when the store has not changed since
+ * it was rendered. */
+static enum MHD_Result html_page(jwi_t *app, struct MHD_Connection *c, const req_t *req, const jwi_request_t *rq)
+{
+    jw_ind_status_t st;
+    jw_json_t b;
+    char err[200] = "", *cached = NULL;
+    size_t clen = 0;
+    enum MHD_Result ok;
+    int rc, pub = app->public_ || rq->p.public_;
+    uint64_t gen = 0;
+    char key[JWI_TARGET_MAX + 8];
+
+    if (jw_ind_status(app->ind, &st) == 0) gen = st.last_seq + 1;
+    snprintf(key, sizeof key, "%c%.*s", pub ? 'p' : 'i', (int)req->len, req->target);
+    if (gen && jwi_cache_get(app->cache, gen, key, &cached, &clen) == 0) {
+        ok = respond(app, c, 200, "text/html; charset=utf-8", cached, clen);
+        free(cached);
+        return ok;
     }
     jw_json_init(&b);
-    rc = jw_ind_render(&r, csv ? JW_IND_FMT_CSV : JW_IND_FMT_JSON, &b);
-    jw_ind_result_free(&r);
-    if (rc) respond_error(app, fd, 500, jw_ind_strerror(rc), !csv, head_only);
-    else respond(app, fd, 200, csv ? "text/csv; charset=utf-8" : "application/json", b.buf, b.len, head_only);
+    if (rq->route == JWI_ROUTE_INDEX) rc = jwi_html_index(app, &rq->p, &b, err, sizeof err);
+    else rc = jwi_html_indicator(app, rq->id, &rq->p, &b, err, sizeof err);
+    if (rc == JW_IND_ENOTFOUND) ok = respond_error(app, c, 404, err, 0);
+    else if (rc == JW_IND_EQUERY) ok = respond_error(app, c, 400, err, 0);
+    else if (rc) ok = respond_error(app, c, 500, jw_ind_strerror(rc), 0);
+    else {
+        if (gen) jwi_cache_put(app->cache, gen, key, b.buf, b.len);
+        ok = respond(app, c, 200, "text/html; charset=utf-8", b.buf, b.len);
+    }
     jw_json_free(&b);
+    return ok;
 }
 
-static int accepts_csv(const char *head)
+static enum MHD_Result dispatch(jwi_t *app, struct MHD_Connection *c, const req_t *req)
 {
-    /* the Accept header's value, case-insensitive field name */
-    for (const char *p = head; (p = strcasestr(p, "\r\naccept:")) != NULL; p++) {
-        const char *v = p + 9, *e = strstr(v, "\r\n");
-        size_t n = e ? (size_t)(e - v) : strlen(v);
-        char val[256];
-        if (n >= sizeof val) n = sizeof val - 1;
-        memcpy(val, v, n);
-        val[n] = '\0';
-        if (strcasestr(val, "text/csv")) return 1;
+    jwi_request_t *rq = malloc(sizeof *rq); /* 2 KiB of target: not on the stack of a callback */
+    char err[200] = "";
+    enum MHD_Result ok;
+    if (!rq) return MHD_NO;
+    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    int status = jwi_request_parse(req->target, req->len, accept, rq, err, sizeof err);
+    if (status) {
+        ok = respond_error(app, c, (unsigned)status, err, rq->json_errors);
+        goto out;
     }
-    return 0;
-}
-
-static void handle(jwi_t *app, int fd)
-{
-    char buf[REQ_MAX + 1];
-    size_t len = 0;
-    uint64_t deadline = now_ms() + READ_TIMEOUT_MS;
-    char *end = NULL;
-    param_t ps[MAX_PARAMS];
-    size_t np = 0;
-    char err[200];
-
-    /* read the head */
-    for (;;) {
-        uint64_t now = now_ms();
-        if (now >= deadline) {
-            respond_error(app, fd, 408, "request not received in time", 0, 0);
-            return;
-        }
-        struct pollfd pf = {fd, POLLIN, 0};
-        int pr = poll(&pf, 1, (int)(deadline - now));
-        if (pr < 0 && errno == EINTR) {
-            if (*app->stop) return;
-            continue;
-        }
-        if (pr <= 0) continue; /* the deadline check answers 408 */
-        if (len == REQ_MAX) {
-            respond_error(app, fd, 431, "request head too large (limit 8192 bytes)", 0, 0);
-            return;
-        }
-        ssize_t r = recv(fd, buf + len, REQ_MAX - len, 0);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return; /* closed or failed: nothing to answer */
-        len += (size_t)r;
-        buf[len] = '\0';
-        if (memchr(buf, '\0', len)) {
-            respond_error(app, fd, 400, "NUL byte in the request", 0, 0);
-            return;
-        }
-        if ((end = strstr(buf, "\r\n\r\n")) != NULL) break;
+    if (rq->p.internal && !app->allow_internal) {
+        app->http_refused++;
+        ok = respond_error(app, c, 403,
+                           "the internal view is not enabled on this server (start jw-indicators with --internal)",
+                           rq->json_errors);
+        goto out;
     }
-    app->http_requests++;
-    end[2] = '\0'; /* keep the last header's CRLF for the header search */
-
-    /* request line: METHOD SP TARGET SP HTTP/1.x */
-    char *line_end = strstr(buf, "\r\n");
-    *line_end = '\0';
-    char *method = buf, *target = strchr(buf, ' ');
-    char *version = target ? strchr(target + 1, ' ') : NULL;
-    if (!target || !version || strchr(version + 1, ' ')) {
-        respond_error(app, fd, 400, "malformed request line", 0, 0);
-        return;
-    }
-    *target++ = '\0';
-    *version++ = '\0';
-    if (strcmp(version, "HTTP/1.1") && strcmp(version, "HTTP/1.0")) {
-        respond_error(app, fd, 505, "only HTTP/1.0 and HTTP/1.1", 0, 0);
-        return;
-    }
-    int head_only = strcmp(method, "HEAD") == 0;
-    if (!head_only && strcmp(method, "GET") != 0) {
-        respond_error(app, fd, 405, "only GET and HEAD", 0, 0);
-        return;
-    }
-    if (target[0] != '/' || strlen(target) > 2000) {
-        respond_error(app, fd, target[0] != '/' ? 400 : 414, "bad request target", 0, head_only);
-        return;
-    }
-    /* headers start after the request line */
-    *line_end = '\r';
-    const char *headers = line_end;
-    int csv = accepts_csv(headers);
-    *line_end = '\0';
-
-    char *query = strchr(target, '?');
-    if (query) *query++ = '\0';
-    char *frag = query ? strchr(query, '#') : strchr(target, '#');
-    if (frag) *frag = '\0';
-    int is_api = strncmp(target, "/api/", 5) == 0;
-    if (split_query(query, ps, &np, err, sizeof err)) {
-        respond_error(app, fd, 400, err, is_api && !csv, head_only);
-        return;
-    }
-
-    if (strcmp(target, "/metrics") == 0) {
+    switch (rq->route) {
+    case JWI_ROUTE_METRICS: {
         jw_json_t b;
         jw_json_init(&b);
-        if (np) {
-            respond_error(app, fd, 400, "/metrics takes no parameters", 0, head_only);
-        } else {
-            metrics(app, &b);
-            respond(app, fd, 200, "text/plain; version=0.0.4; charset=utf-8", b.buf, b.len, head_only);
-        }
+        jwi_metrics(app, &b);
+        if (jw_json_finish(&b)) ok = respond_error(app, c, 500, "out of memory", 0);
+        else ok = respond(app, c, 200, "text/plain; version=0.0.4; charset=utf-8", b.buf, b.len);
         jw_json_free(&b);
-        return;
+        break;
     }
-    if (strcmp(target, "/api/indicators") == 0 || strcmp(target, "/api/indicators/") == 0) {
+    case JWI_ROUTE_CATALOGUE: {
         jw_json_t b;
         jw_ind_status_t st;
         jw_json_init(&b);
-        if (np) {
-            respond_error(app, fd, 400, "/api/indicators takes no parameters", 1, head_only);
-        } else if (jw_ind_status(app->ind, &st) || jw_ind_render_catalogue(app->profile, &st, &b)) {
-            respond_error(app, fd, 500, "cannot read the indicator store", 1, head_only);
-        } else {
-            respond(app, fd, 200, "application/json", b.buf, b.len, head_only);
-        }
+        if (jw_ind_status(app->ind, &st) || jw_ind_render_catalogue(app->profile, &st, &b))
+            ok = respond_error(app, c, 500, "cannot read the indicator store", 1);
+        else ok = respond(app, c, 200, "application/json", b.buf, b.len);
         jw_json_free(&b);
-        return;
+        break;
     }
-    if (strncmp(target, "/api/indicators/", 16) == 0) {
-        char id[32];
-        const char *rest = target + 16;
-        size_t n = strlen(rest);
-        char fmt = 0;
-        jwi_params_t p;
-        if (n > 4 && strcmp(rest + n - 4, ".csv") == 0) {
-            csv = 1;
-            n -= 4;
-        } else if (n > 5 && strcmp(rest + n - 5, ".json") == 0) {
-            csv = 0;
-            n -= 5;
-        }
-        if (n == 0 || n >= sizeof id || strchr(rest, '/')) {
-            respond_error(app, fd, 404, "no such indicator", !csv, head_only);
-            return;
-        }
-        memcpy(id, rest, n);
-        id[n] = '\0';
-        if (parse_params(ps, np, &p, &fmt, err, sizeof err)) {
-            respond_error(app, fd, 400, err, !csv, head_only);
-            return;
-        }
-        if (fmt) csv = fmt == 'c';
-        api_indicator(app, fd, id, &p, csv, head_only);
-        return;
-    }
-    if (strcmp(target, "/") == 0 || strncmp(target, "/ind/", 5) == 0) {
+    case JWI_ROUTE_API: ok = api_indicator(app, c, rq); break;
+    case JWI_ROUTE_COMPARE: {
+        /* derived from the state store's facts, not the indicator store:
+         * not cached by the indicator store's generation */
         jw_json_t b;
-        jwi_params_t p;
-        int rc;
         jw_json_init(&b);
-        if (parse_params(ps, np, &p, NULL, err, sizeof err)) {
-            respond_error(app, fd, 400, err, 0, head_only);
-            jw_json_free(&b);
-            return;
-        }
-        if (strcmp(target, "/") == 0) {
-            if (np) rc = JW_IND_EQUERY, snprintf(err, sizeof err, "the dashboard index takes no parameters");
-            else rc = jwi_html_index(app, &b, err, sizeof err);
-        } else {
-            rc = jwi_html_indicator(app, target + 5, &p, &b, err, sizeof err);
-        }
-        if (rc == JW_IND_ENOTFOUND) respond_error(app, fd, 404, err, 0, head_only);
-        else if (rc == JW_IND_EQUERY) respond_error(app, fd, 400, err, 0, head_only);
-        else if (rc) respond_error(app, fd, 500, jw_ind_strerror(rc), 0, head_only);
-        else respond(app, fd, 200, "text/html; charset=utf-8", b.buf, b.len, head_only);
+        int rc = jwi_html_compare(app, &b, err, sizeof err);
+        if (rc == JW_IND_EQUERY) ok = respond_error(app, c, 400, err, 0);
+        else if (rc) ok = respond_error(app, c, 500, err[0] ? err : jw_ind_strerror(rc), 0);
+        else ok = respond(app, c, 200, "text/html; charset=utf-8", b.buf, b.len);
         jw_json_free(&b);
-        return;
+        break;
     }
-    respond_error(app, fd, 404, "no such page (try /, /api/indicators, /metrics)", is_api, head_only);
+    case JWI_ROUTE_INDEX:
+    case JWI_ROUTE_PAGE: ok = html_page(app, c, req, rq); break;
+    default: ok = respond_error(app, c, 404, "no such page", 0); break;
+    }
+out:
+    free(rq);
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    jwi_t *app = cls;
+    req_t *req = *con_cls;
+    (void)url;
+    (void)version;
+    (void)upload_data;
+    if (!req) return MHD_NO; /* the URI hook failed to allocate: drop the connection */
+    if (req->answered) {
+        /* body bytes after our answer: not read, MHD closes the connection */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    double t0 = now_s();
+    enum MHD_Result ok;
+    req->answered = 1;
+    app->http_requests++;
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        ok = respond_error(app, c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD", 0);
+    } else if (*upload_data_size != 0 ||
+               MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+               (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+                strcmp(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH), "0") != 0)) {
+        ok = respond_error(app, c, MHD_HTTP_CONTENT_TOO_LARGE, "a request body is not accepted", 0);
+    } else {
+        ok = dispatch(app, c, req);
+    }
+    *upload_data_size = 0;
+    jwi_hist_observe(&app->http_duration, now_s() - t0);
+    return ok;
+}
+
+/* MHD hands the raw request target over before it splits off and
+ * decodes the query; we keep it for request.c. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    req_t *req = calloc(1, sizeof *req);
+    if (!req) return NULL;
+    req->len = strlen(uri);
+    if (req->len > JWI_TARGET_MAX + 1) req->len = JWI_TARGET_MAX + 1; /* enough to answer 414 */
+    req->target = malloc(req->len + 1);
+    if (!req->target) {
+        free(req);
+        return NULL;
+    }
+    memcpy(req->target, uri, req->len);
+    req->target[req->len] = '\0';
+    return req;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    req_t *req = *con_cls;
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (req) {
+        free(req->target);
+        free(req);
+    }
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    jwi_t *app = cls;
+    if (app->quiet) return;
+    fputs("jw-indicators: http: ", stderr);
+    vfprintf(stderr, fmt, ap);
 }
 
 /* ---- listening ---- */
@@ -532,10 +339,10 @@ static int open_listener(const char *addr, char *shown, size_t shown_len)
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
     if (getaddrinfo(host, port, &hints, &res) != 0 || !res) return -1;
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) goto fail;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 16) != 0) goto fail;
+    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, LISTEN_BACKLOG) != 0) goto fail;
     {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof ss;
@@ -565,6 +372,7 @@ fail:
 int jwi_serve(jwi_t *app, const char *addr)
 {
     char shown[96];
+    struct MHD_Daemon *d = NULL;
     int lfd = open_listener(addr, shown, sizeof shown);
     if (lfd == -1) {
         fprintf(stderr, "jw-indicators: bad --http address '%s' (numeric HOST:PORT, e.g. 127.0.0.1:8080)\n", addr);
@@ -574,29 +382,60 @@ int jwi_serve(jwi_t *app, const char *addr)
         fprintf(stderr, "jw-indicators: cannot listen on %s: %s\n", addr, strerror(errno));
         return 1;
     }
+    if (jwi_cache_new(&app->cache)) {
+        close(lfd);
+        fprintf(stderr, "jw-indicators: out of memory\n");
+        return 1;
+    }
+    d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, app,
+                         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, app,
+                         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
+                         MHD_OPTION_CONNECTION_LIMIT, app->http_max_conn,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->http_max_per_ip,
+                         MHD_OPTION_CONNECTION_TIMEOUT, app->http_timeout_s,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, MEM_LIMIT,
+                         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+                         MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int)1,
+                         MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+                         MHD_OPTION_END);
+    if (!d) {
+        close(lfd);
+        jwi_cache_free(app->cache);
+        app->cache = NULL;
+        fprintf(stderr, "jw-indicators: cannot start the HTTP server on %s\n", shown);
+        return 1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+    int epfd = di ? di->epoll_fd : -1;
+    if (epfd < 0) {
+        MHD_stop_daemon(d);
+        jwi_cache_free(app->cache);
+        app->cache = NULL;
+        fprintf(stderr, "jw-indicators: the HTTP server has no epoll descriptor\n");
+        return 1;
+    }
     jwi_catch_up(app);
     printf("jw-indicators: listening on http://%s/\n", shown);
     fflush(stdout);
     uint64_t next_poll = now_ms() + app->poll_ms;
     while (!*app->stop) {
-        /* The listener and, in live mode, jwd's event stream. */
-        zmq_pollitem_t items[2] = {{NULL, lfd, ZMQ_POLLIN, 0}, {app->live_sub, 0, ZMQ_POLLIN, 0}};
-        int pr = zmq_poll(items, app->live_sub ? 2 : 1, POLL_TICK_MS);
+        /* MHD's epoll descriptor and, in live mode, jwd's event stream */
+        MHD_UNSIGNED_LONG_LONG to = 0;
+        long tick = POLL_TICK_MS;
+        if (MHD_get_timeout(d, &to) == MHD_YES && to < (MHD_UNSIGNED_LONG_LONG)tick) tick = (long)to;
+        zmq_pollitem_t items[2] = {{NULL, epfd, ZMQ_POLLIN, 0}, {app->live_sub, 0, ZMQ_POLLIN, 0}};
+        int pr = zmq_poll(items, app->live_sub ? 2 : 1, tick);
         if (pr > 0 && app->live_sub && (items[1].revents & ZMQ_POLLIN)) jwi_live_pump(app);
-        if (pr > 0 && !(items[0].revents & ZMQ_POLLIN)) pr = 0;
+        MHD_run(d); /* accepts, reads, answers, times out: never blocks */
         if (app->src && app->poll_ms && now_ms() >= next_poll) {
             jwi_catch_up(app);
             next_poll = now_ms() + app->poll_ms;
         }
-        if (pr <= 0) continue;
-        int cfd = accept(lfd, NULL, NULL);
-        if (cfd < 0) continue;
-        struct timeval tv = {WRITE_TIMEOUT_S, 0};
-        setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        handle(app, cfd);
-        close(cfd);
     }
-    close(lfd);
+    MHD_stop_daemon(d); /* closes the listening socket and every connection */
+    jwi_cache_free(app->cache);
+    app->cache = NULL;
     if (!app->quiet) fprintf(stderr, "jw-indicators: stopped\n");
     return 0;
 }

@@ -2,7 +2,11 @@
  * its catch-up endpoint (the clone pattern: subscribe first, fetch what is
  * missing, drop what is already applied). Each live event is applied in
  * its own transaction as it arrives; the time from its arrival to the
- * commit of the indicator update is recorded for /metrics. */
+ * commit of the indicator update is recorded for /metrics. One call of
+ * jwi_live_pump() does a bounded amount of work (PUMP_MAX events or
+ * PUMP_BUDGET_MS), so that the HTTP server in the same loop keeps
+ * answering while a burst of events is applied; the rest stays queued on
+ * the SUB socket and the next poll sees it at once. */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdio.h>
@@ -94,9 +98,13 @@ int jwi_live_open(jwi_t *app, const char *events_ep, const char *catchup_ep)
     return 0;
 }
 
+#define PUMP_MAX 2000
+#define PUMP_BUDGET_MS 50.0
+
 void jwi_live_pump(jwi_t *app)
 {
-    for (int i = 0; i < 10000; i++) {
+    double start = now_ms();
+    for (int i = 0; i < PUMP_MAX && now_ms() - start < PUMP_BUDGET_MS; i++) {
         zmq_msg_t p[2];
         int k;
         if (jw_wire_recv(app->live_sub, p, 2, &k, ZMQ_DONTWAIT)) return;
@@ -119,31 +127,12 @@ void jwi_live_pump(jwi_t *app)
                 } else if (rc == 0) {
                     app->live_events++;
                     app->live_last = seq;
-                    app->lat_ms[app->lat_pos++ % JWI_LAT_SAMPLES] = now_ms() - t0;
+                    jwi_hist_observe(&app->update_latency, (now_ms() - t0) / 1000.0);
                 }
             }
         }
         jw_wire_close(p, k);
     }
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-int jwi_live_latency(const jwi_t *app, double *p50, double *p99)
-{
-    size_t n = app->lat_pos < JWI_LAT_SAMPLES ? app->lat_pos : JWI_LAT_SAMPLES;
-    double *v;
-    if (!n || !(v = malloc(n * sizeof *v))) return -1;
-    memcpy(v, app->lat_ms, n * sizeof *v);
-    qsort(v, n, sizeof *v, cmp_double);
-    *p50 = v[(n - 1) / 2];
-    *p99 = v[(size_t)((double)(n - 1) * 0.99)];
-    free(v);
-    return 0;
 }
 
 void jwi_live_close(jwi_t *app)

@@ -16,14 +16,16 @@
 #include <sys/stat.h>
 
 #include "jwi.h"
+#include "version/version.h"
 
 static void usage(FILE *f)
 {
     fputs("usage: jw-indicators --state DIR --from-log [options]\n"
           "       jw-indicators [--state DIR | --ind-state DIR2] --print ID [options]\n"
           "       jw-indicators [--state DIR | --ind-state DIR2] --http ADDR [options]\n"
+          "       jw-indicators --state DIR --compare P1,P2,... [--format csv] [--public]\n"
           "\n"
-          "Keeps the indicators of SPEC §5 (IND-01 ... IND-23) from the event log of a jw\n"
+          "Keeps the regional indicators (IND-01 ... IND-26) from the event log of a jw\n"
           "state store, in an indicator store of its own, and prints or serves them.\n"
           "\n"
           "  --state DIR        the jw state store whose event log is read (read-only);\n"
@@ -54,18 +56,32 @@ static void usage(FILE *f)
           "                     empty + the suppressed column in CSV); default off\n"
           "  --http ADDR        serve HTTP on ADDR (HOST:PORT, numeric; ':PORT' = 127.0.0.1;\n"
           "                     port 0 = any free port, printed on stdout); no default\n"
+          "  --internal         with --http: allow the internal view (?view=internal: every\n"
+          "                     value, small cells included); default off: the server only\n"
+          "                     shows the published view and answers 403 to view=internal\n"
+          "  --http-max-conn N  with --http: concurrent connections (default 512)\n"
+          "  --http-max-per-ip N  with --http: concurrent connections from one address\n"
+          "                     (default 256; 0 = no limit; behind a proxy every client\n"
+          "                     has the proxy's address)\n"
+          "  --http-timeout S   with --http: close a connection idle for S seconds\n"
+          "                     (default 30)\n"
           "  --events EP        live mode: jwd's event PUB endpoint (with --catchup and\n"
           "                     --http): apply each event as it arrives, fill gaps by seq\n"
           "                     from the catch-up endpoint; no default\n"
           "  --catchup EP       live mode: jwd's catch-up endpoint; no default\n"
           "  --poll SECONDS     with --http and --state: catch up from the log every\n"
           "                     SECONDS (default 2; 0 = only at start)\n"
+          "  --compare LIST     return to care under several profiles side by side (e.g.\n"
+          "                     zuid-limburg,twente,cbs): starts by class, returns, uitstroom\n"
+          "                     and rate per year, each from the stored facts derived under\n"
+          "                     that profile (nothing is written); needs --state\n"
           "  --batch N          events per write transaction when catching up (default 2000)\n"
           "  --quiet            no progress or summary on stderr\n"
           "  --help             this text\n"
+          "  --version          program name and version\n"
           "\n"
-          "HTTP: GET /  (dashboard), /ind/ID, /api/indicators, /api/indicators/ID[.csv]\n"
-          "      ?period=&by=&series=&public=1 (CSV also with Accept: text/csv), /metrics\n",
+          "HTTP: GET /  (dashboard), /ind/ID, /compare, /api/indicators, /api/indicators/ID[.csv]\n"
+          "      ?period=&by=&series=&view=internal (CSV also with Accept: text/csv), /metrics\n",
           f);
 }
 
@@ -149,8 +165,9 @@ int main(int argc, char **argv)
 {
     const char *state = NULL, *ind_dir = NULL, *profile_name = NULL, *print = NULL, *http = NULL;
     const char *period = NULL, *by = NULL, *format = "table", *series = NULL;
-    const char *events_ep = NULL, *catchup_ep = NULL;
-    int from_log = 0, rebuild = 0, public_ = 0, quiet = 0, batch = 2000;
+    const char *events_ep = NULL, *catchup_ep = NULL, *compare = NULL;
+    int from_log = 0, rebuild = 0, public_ = 0, quiet = 0, batch = 2000, internal = 0;
+    unsigned long max_conn = 512, max_per_ip = 256, http_timeout = 30;
     double poll = 2;
     char ind_buf[4096], name_buf[80], err[256];
     jw_profile_t *profile = NULL;
@@ -167,8 +184,12 @@ int main(int argc, char **argv)
         {"poll", required_argument, NULL, 'o'},   {"batch", required_argument, NULL, 'B'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, 'E'}, {"catchup", required_argument, NULL, 'C'},
+        {"compare", required_argument, NULL, 'K'},
+        {"internal", no_argument, NULL, 'I'},     {"http-max-conn", required_argument, NULL, 'm'},
+        {"http-max-per-ip", required_argument, NULL, 'n'}, {"http-timeout", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
+    if (jw_version_requested(argc, argv)) return jw_version_print("jw-indicators");
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
@@ -186,6 +207,7 @@ int main(int argc, char **argv)
         case 'H': http = optarg; break;
         case 'E': events_ep = optarg; break;
         case 'C': catchup_ep = optarg; break;
+        case 'K': compare = optarg; break;
         case 'o': {
             char *end;
             poll = strtod(optarg, &end);
@@ -196,13 +218,51 @@ int main(int argc, char **argv)
             break;
         }
         case 'B': batch = atoi(optarg); break;
+        case 'I': internal = 1; break;
+        case 'm':
+        case 'n':
+        case 't': {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-' || v > 100000 || (c == 'm' && v == 0)) {
+                fprintf(stderr, "jw-indicators: bad %s '%s'\n",
+                        c == 'm' ? "--http-max-conn" : c == 'n' ? "--http-max-per-ip" : "--http-timeout", optarg);
+                return 2;
+            }
+            if (c == 'm') max_conn = v;
+            else if (c == 'n') max_per_ip = v;
+            else http_timeout = v;
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
+    if (compare) {
+        /* definitions side by side: a temporary derivation per profile (compare.c) */
+        if (!state || optind < argc) {
+            fprintf(stderr, "jw-indicators: --compare needs --state DIR\n");
+            return 2;
+        }
+        jw_store_options_t cso;
+        memset(&cso, 0, sizeof cso);
+        cso.read_only = 1;
+        if ((rc = jw_store_open(state, &cso, &src))) {
+            fprintf(stderr, "jw-indicators: %s: %s\n", state, jw_store_strerror(rc));
+            return 1;
+        }
+        status = jwi_compare_print(src, compare, public_, strcmp(format, "csv") == 0);
+        jw_store_close(src);
+        return status;
+    }
     if (optind < argc || (!from_log && !print && !http) || batch < 1 || batch > 1000000) {
         usage(stderr);
+        return 2;
+    }
+    if (internal && (!http || public_)) {
+        fprintf(stderr, "jw-indicators: --internal goes with --http and not with --public\n");
         return 2;
     }
     if (from_log && !state) {
@@ -317,6 +377,10 @@ int main(int argc, char **argv)
     app.poll_ms = (unsigned)(poll * 1000);
     app.quiet = quiet;
     app.stop = &stop_flag;
+    app.allow_internal = internal;
+    app.http_max_conn = (unsigned)max_conn;
+    app.http_max_per_ip = (unsigned)max_per_ip;
+    app.http_timeout_s = (unsigned)http_timeout;
 
     if (from_log) {
         uint64_t n = 0;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "replay.h"
+#include "version/version.h"
 
 static void usage(FILE *f)
 {
@@ -41,8 +42,11 @@ static void usage(FILE *f)
           "  --batch N         messages per write transaction (default 2000)\n"
           "  --files-from F    read the paths, one per line, from F ('-' = stdin), in\n"
           "                    that order (after any PATH arguments)\n"
+          "  --apply-log F     --direct: write one line per batch to F: messages applied\n"
+          "                    so far and CPU nanoseconds of the applying thread so far\n"
           "  --quiet           no progress line and no summary\n"
-          "  --help            this text\n",
+          "  --help            this text\n"
+          "  --version         program name and version\n",
           f);
 }
 
@@ -60,9 +64,11 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},     {"files-from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'}, {"window", required_argument, NULL, 'W'},
         {"timeout", required_argument, NULL, 'T'}, {"curve-server", required_argument, NULL, 'C'},
-        {"curve-client", required_argument, NULL, 'K'}, {NULL, 0, NULL, 0},
+        {"curve-client", required_argument, NULL, 'K'}, {"apply-log", required_argument, NULL, 'A'},
+        {NULL, 0, NULL, 0},
     };
     const char *files_from = NULL;
+    if (jw_version_requested(argc, argv)) return jw_version_print("jw-replay");
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
@@ -78,6 +84,7 @@ int main(int argc, char **argv)
         case 'T': o.timeout_ms = atoi(optarg); break;
         case 'C': o.curve_server = optarg; break;
         case 'K': o.curve_client = optarg; break;
+        case 'A': o.apply_log = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

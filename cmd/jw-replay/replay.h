@@ -21,6 +21,7 @@ typedef struct {
     int timeout_ms;            /* resend unacknowledged after this silence */
     const char *curve_server;  /* server public key file */
     const char *curve_client;  /* client secret key file */
+    const char *apply_log;     /* --direct: per-batch apply CPU time (bench) */
 } replay_opts_t;
 
 double replay_now(void);

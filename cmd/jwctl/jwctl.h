@@ -12,5 +12,6 @@ int jwctl_subscribe(const char *state, int argc, char **argv);
 int jwctl_keygen(int argc, char **argv);
 int jwctl_jwd_stats(const char *state, const char *endpoint);
 int jwctl_youth(const char *state, const char *key_file, int argc, char **argv);
+int jwctl_reprofile(const char *state, int argc, char **argv);
 
 #endif

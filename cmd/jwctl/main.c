@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jwctl.h"
+#include "version/version.h"
 
 static void usage(FILE *f)
 {
@@ -26,6 +27,10 @@ static void usage(FILE *f)
           "  youth BSN|-            one youth's episodes and live events, found through\n"
           "                         the pseudonym ('-' reads the BSN from stdin, so it\n"
           "                         stays out of the process list; needs --state)\n"
+          "  reprofile PROFILE      change the store's profile: re-derive every youth's\n"
+          "                         events from the stored facts (old ones retracted,\n"
+          "                         new ones emitted; no replay; jwd stopped). Then\n"
+          "                         rebuild indicator stores (jw-indicators --rebuild)\n"
           "  stats                  counts, store size and entries per database (needs --state)\n"
           "  stats --jwd            a running jwd's live stats: messages in, applied,\n"
           "                         duplicates, dead letters, events, queue depth, commit\n"
@@ -40,7 +45,8 @@ static void usage(FILE *f)
           "options (before the command):\n"
           "  --state DIR            state store of jw-replay --direct or jwd\n"
           "  --key-file F           pseudonymisation key (default DIR/pseudonym.key)\n"
-          "  --catchup EP           jwd's catch-up endpoint (stats --jwd)\n",
+          "  --catchup EP           jwd's catch-up endpoint (stats --jwd)\n"
+          "  --version              program name and version\n",
           f);
 }
 
@@ -48,6 +54,7 @@ int main(int argc, char **argv)
 {
     const char *state = NULL, *key_file = NULL, *catchup = NULL;
     int i = 1;
+    if (jw_version_requested(argc, argv)) return jw_version_print("jwctl");
     while (i + 1 < argc && strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i], "--help") != 0) {
         if (strcmp(argv[i], "--state") == 0) state = argv[i + 1];
         else if (strcmp(argv[i], "--key-file") == 0) key_file = argv[i + 1];
@@ -68,7 +75,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "stats") == 0 && (catchup || (rest == 1 && strcmp(rargv[0], "--jwd") == 0)))
         return jwctl_jwd_stats(state, catchup);
     if (strcmp(cmd, "events") == 0 || strcmp(cmd, "deadletters") == 0 || strcmp(cmd, "youth") == 0 ||
-        strcmp(cmd, "stats") == 0) {
+        strcmp(cmd, "stats") == 0 || strcmp(cmd, "reprofile") == 0) {
         if (!state) {
             fprintf(stderr, "jwctl: %s needs --state DIR\n", cmd);
             return 2;
@@ -76,6 +83,7 @@ int main(int argc, char **argv)
         if (strcmp(cmd, "events") == 0) return jwctl_events(state, rest, rargv);
         if (strcmp(cmd, "deadletters") == 0) return jwctl_deadletters(state, rest, rargv);
         if (strcmp(cmd, "stats") == 0) return jwctl_store_stats(state, rest, rargv);
+        if (strcmp(cmd, "reprofile") == 0) return jwctl_reprofile(state, rest, rargv);
         return jwctl_youth(state, key_file, rest, rargv);
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

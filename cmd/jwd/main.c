@@ -43,6 +43,7 @@
 #include <zmq.h>
 
 #include "jwd.h"
+#include "version/version.h"
 #include "wire/wire.h"
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -85,7 +86,8 @@ static void usage(FILE *f)
           "  --log F              log file (default: stderr with --foreground, else DIR/jwd.log)\n"
           "  --log-level L        error, warning, notice, info (default) or debug\n"
           "  --foreground         do not detach (for systemd and tests)\n"
-          "  --help               this text\n",
+          "  --help               this text\n"
+          "  --version            program name and version\n",
           f);
 }
 
@@ -264,6 +266,7 @@ int main(int argc, char **argv)
         {"curve-allow", 1, 0, 'A'}, {"log", 1, 0, 'l'}, {"foreground", 0, 0, 'F'}, {"help", 0, 0, 'h'}, {"events-hwm", 1, 0, 'H'},
         {"max-in-flight-bytes", 1, 0, 'B'}, {"log-level", 1, 0, 'L'}, {"metrics", 1, 0, 'M'},
         {0, 0, 0, 0}};
+    if (jw_version_requested(argc, argv)) return jw_version_print("jwd");
     int c, bad = 0;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         switch (c) {

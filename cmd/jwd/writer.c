@@ -42,7 +42,7 @@ static int apply_batch(jw_txn_t *txn, void *ctx)
             continue;
         }
         if (it->valid)
-            rc = jw_traject_apply(b->traject, txn, &it->msg, it->hash, &outcome, &b->counts);
+            rc = jw_traject_apply_from(b->traject, txn, &it->msg, "jwd", it->hash, &outcome, &b->counts);
         else
             rc = jw_traject_deadletter(b->traject, txn, "jwd", it->hash, &it->err, &outcome, &b->counts);
         if (rc) return rc;

@@ -12,15 +12,23 @@ static const jw_ind_def_t CATALOGUE[] = {
      "Distinct youths with at least one allocation episode [Ingangsdatum, Einddatum "
      "(open = ongoing)] overlapping the period, counted up to the data horizon; stock = "
      "distinct youths in care on the period's last day (an episode ending that day excluded). "
-     "Breakdown by the episode's gemeente, aanbieder and segment.",
-     2, {C("youths", "youths in care", COUNT), C("stock", "in care at period end", COUNT)}, 0},
+     "Breakdown by the episode's gemeente, aanbieder and segment. Per 1,000: youths / the "
+     "profile's population aged 0-17 (0-22) on 1 January of the period's year x 1,000 (the "
+     "gemeente's for a gemeente row, the region's otherwise).",
+     4, {C("youths", "youths in care", COUNT), C("stock", "in care at period end", COUNT),
+         C("per_1000_0_17", "youths per 1,000 aged 0-17", PER1000),
+         C("per_1000_0_22", "youths per 1,000 aged 0-22", PER1000)}, 0},
     {"IND-02", "Jeugdigen met verblijf", "Youths in residential care",
      "IND-01 restricted to episodes in segments the profile marks verblijf = yes.",
-     2, {C("youths", "youths in residential care", COUNT),
-         C("stock", "in residential care at period end", COUNT)}, 0},
+     4, {C("youths", "youths in residential care", COUNT),
+         C("stock", "in residential care at period end", COUNT),
+         C("per_1000_0_17", "youths per 1,000 aged 0-17", PER1000),
+         C("per_1000_0_22", "youths per 1,000 aged 0-22", PER1000)}, 0},
     {"IND-03", "Instroom", "Intake (instroom)",
      "Start events of class instroom (no earlier episode in scope) with Ingangsdatum in the period.",
-     1, {C("starts", "instroom starts", COUNT)}, 0},
+     3, {C("starts", "instroom starts", COUNT),
+         C("per_1000_0_17", "starts per 1,000 aged 0-17", PER1000),
+         C("per_1000_0_22", "starts per 1,000 aged 0-22", PER1000)}, 0},
     {"IND-04", "Stapeling", "Stacking (stapeling)",
      "Start events of class stapeling (gap below the profile's stapeling bound) with Ingangsdatum "
      "in the period.",
@@ -103,6 +111,16 @@ static const jw_ind_def_t CATALOGUE[] = {
      "(weekends and Algemene termijnenwet holidays are not working days).",
      3, {C("reports", "start/stop reports", COUNT), C("on_time", "within 5 working days", COUNT),
          C("share_pct", "on time %", PERCENT)}, 2},
+    {"IND-26", "Duur incl. lopende zorg", "Duration with ongoing care",
+     "Kaplan-Meier estimate of the allocation episode's duration (Einddatum - Ingangsdatum + 1) "
+     "over every episode that started in the period, those still in care at the data horizon "
+     "censored there: median and p90 (smallest duration with S(t) <= 0.5 / 0.1) with a 95 % "
+     "confidence interval (Greenwood, log-log transform; Brookmeyer-Crowley for the quantiles).",
+     9, {C("n", "episodes started", COUNT), C("ended", "ended by the horizon", COUNT),
+         C("censored", "still in care (censored)", COUNT), C("median", "median days", DAYS),
+         C("median_lo", "median, 95% CI low", DAYS), C("median_hi", "median, 95% CI high", DAYS),
+         C("p90", "p90 days", DAYS), C("p90_lo", "p90, 95% CI low", DAYS),
+         C("p90_hi", "p90, 95% CI high", DAYS)}, 3},
 };
 
 #undef C
@@ -140,6 +158,7 @@ size_t ind_def_quantities(const jw_ind_def_t *def, int *qs, size_t cap)
         {"IND-14", {Q_W_N, Q_WAITLIST, 0}}, {"IND-14b", {Q_14B_N, 0, 0}},
         {"IND-15", {Q_TRF, Q_Y02, 0}},  {"IND-16", {Q_COST, Q_Y16, 0}},
         {"IND-17", {Q_COST, Q_Y16, 0}}, {"IND-23", {Q_T23_N, 0, 0}},
+        {"IND-26", {Q_KM_N, 0, 0}},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)

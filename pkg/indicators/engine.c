@@ -258,15 +258,28 @@ static void ep_dims(const ep_t *e, dims_t *a, int *verblijf)
     *verblijf = e->has_start ? e->s_verblijf : e->p_verblijf;
 }
 
-/* The episode's contribution with the horizon's last day hend. */
-static int ep_items(const ep_t *e, jw_date_t hend, items_t *l)
+/* The span of days an episode may contribute to: from the first day of
+ * the year before the earliest observed month (so that every year, half,
+ * quarter, month and rolling 12 months that overlaps the data sees whole
+ * episodes), but at most SPAN_MAX_YEARS years before the horizon's year,
+ * to the data horizon's last day. Stated dates outside it (an allocation
+ * from 0001-01-01) add no periods: the store grows with the data, not
+ * with the dates a message states (docs/indicators.md). */
+#define SPAN_MAX_YEARS 20
+typedef struct {
+    jw_date_t lo, hi; /* IND_NONE32 both: no observed data yet */
+} span_t;
+
+/* The episode's contribution within the span sp. */
+static int ep_items(const ep_t *e, span_t sp, items_t *l)
 {
     int rc = 0, verblijf;
     dims_t a;
+    jw_date_t hend = sp.hi;
     l->n = 0;
-    if (!e || (!e->has_start && !e->has_stop) || hend == IND_NONE32) return 0;
+    if (!e || (!e->has_start && !e->has_stop) || hend == IND_NONE32 || sp.lo == IND_NONE32) return 0;
     ep_dims(e, &a, &verblijf);
-    jw_date_t s = e->has_start ? e->s_start : e->p_start;
+    jw_date_t s = dmax(e->has_start ? e->s_start : e->p_start, sp.lo);
     jw_date_t end = e->has_stop ? e->p_end : INT32_MAX;
     /* in care on some day of the period (until the horizon) */
     if ((rc = add_overlap(l, I_Y01, s, dmin(end, hend)))) return rc;
@@ -279,7 +292,7 @@ static int ep_items(const ep_t *e, jw_date_t hend, items_t *l)
     if (e->has_start) {
         const int32_t *ds = (const int32_t *)(e + 1);
         jw_date_t first = e->n_dstart ? ds[0] : INT32_MAX;
-        jw_date_t lo = dmax(s, e->s_tdat);
+        jw_date_t lo = dmax(s, e->s_tdat); /* s >= sp.lo */
         jw_date_t hi = dmin(dmin(first == INT32_MAX ? INT32_MAX : first - 1, end), hend);
         if ((rc = add_ends(l, I_WAIT, lo, hi))) return rc;
     }
@@ -319,16 +332,54 @@ static int same_dims(const ep_t *x, const ep_t *y)
     return va == vb;
 }
 
+/* IND-26: the episode's Kaplan-Meier observation with the horizon's last
+ * day hend, in *x (duration * 2 + event). Every episode with a live start
+ * on or before the horizon takes part: ended (its Einddatum, planned or
+ * not, on or before the horizon) with duration Einddatum - Ingangsdatum +
+ * 1, else censored with duration hend - Ingangsdatum + 1. Returns 0 when
+ * the episode takes no part. */
+static int km_obs(const ep_t *e, jw_date_t hend, int32_t *x)
+{
+    if (!e || !e->has_start || hend == IND_NONE32 || e->s_start > hend) return 0;
+    int event = e->has_stop && e->p_end <= hend;
+    int64_t dur = (int64_t)(event ? e->p_end : hend) - e->s_start + 1;
+    if (dur < 1 || dur > 1000000) return 0; /* an end before the start: no duration */
+    *x = (int32_t)(dur * 2 + event);
+    return 1;
+}
+
+/* Move the episode's IND-26 observation, when it changed. */
+static int km_transition(jw_txn_t *txn, const ep_t *old, jw_date_t old_hend, const ep_t *nw,
+                         jw_date_t new_hend)
+{
+    int32_t xo = 0, xn = 0;
+    int ko = km_obs(old, old_hend, &xo), kn = km_obs(nw, new_hend, &xn), v, rc;
+    dims_t da, db;
+    if (!ko && !kn) return 0;
+    if (ko) ep_dims(old, &da, &v);
+    if (kn) ep_dims(nw, &db, &v);
+    if (ko && kn && xo == xn && old->s_start == nw->s_start) {
+        int same = 1;
+        for (int i = 1; i < 4; i++) same = same && strcmp(da.v[i], db.v[i]) == 0;
+        if (same) return 0;
+    }
+    if (ko && (rc = fan_hist(txn, H_KM, Q_KM_N, old->s_start, &da, xo, -1))) return rc;
+    if (kn && (rc = fan_hist(txn, H_KM, Q_KM_N, nw->s_start, &db, xn, +1))) return rc;
+    return 0;
+}
+
 /* Move an episode's contribution from (old, old_hend) to (new, new_hend):
  * only the difference is written. old/new may be NULL (no episode). */
-static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, jw_date_t old_hend,
-                         const ep_t *nw, jw_date_t new_hend)
+static int ep_transition(jw_ind_t *ind, jw_txn_t *txn, const ep_t *old, span_t old_hend,
+                         const ep_t *nw, span_t new_hend)
 {
     items_t A = {ind->items_a, 0, ind->cap_a / sizeof(item_t)};
     items_t B = {ind->items_b, 0, ind->cap_b / sizeof(item_t)};
     dims_t da, db;
     int va, vb, rc;
     const uint8_t *yid = old ? old->yid : nw ? nw->yid : NULL;
+
+    if ((rc = km_transition(txn, old, old_hend.hi, nw, new_hend.hi))) return rc;
 
     rc = ep_items(old, old_hend, &A);
     if (!rc) rc = ep_items(nw, new_hend, &B);
@@ -373,7 +424,7 @@ static void ep_key(const ev_t *e, uint8_t key[32])
     ind_be64_put(key + 24, (uint64_t)e->toewijzing ^ (UINT64_C(1) << 63));
 }
 
-static int ep_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign, jw_date_t hend)
+static int ep_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign, span_t hend)
 {
     uint8_t key[32];
     const void *v;
@@ -488,7 +539,7 @@ static jw_date_t hmonth_end(uint64_t hm)
 typedef struct {
     jw_ind_t *ind;
     jw_txn_t *txn;
-    jw_date_t old_hend, new_hend;
+    span_t old_hend, new_hend;
 } recover_t;
 
 static int last_month_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
@@ -515,22 +566,46 @@ static int recover_cb(const void *key, size_t klen, const void *val, size_t vlen
     return ep_transition(r->ind, r->txn, e, r->old_hend, e, r->new_hend);
 }
 
+/* Observed dates count for the horizon only within these years: a date
+ * outside has not happened (9999-12-31) or lies before any youth care
+ * record, and would stretch every episode over millennia. */
+#define OBS_YEAR_MIN 1900
+#define OBS_YEAR_MAX 2100
+
+static int first_month_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx);
+
+/* The span's first day with the horizon month hm (see span_t). */
+static int span_lo(jw_txn_t *txn, uint64_t hm, jw_date_t *out)
+{
+    jw_date_t first = IND_NONE32;
+    int y, rc = jw_store_iter(txn, DB_MONTHS, NULL, 0, first_month_cb, &first);
+    *out = IND_NONE32;
+    if (rc || first == IND_NONE32 || hm == 0) return rc;
+    jw_date_to_ymd(first, &y, NULL, NULL);
+    int hy = (int)((hm - 1) / 12);
+    if (y - 1 < hy - SPAN_MAX_YEARS) y = hy - SPAN_MAX_YEARS + 1;
+    return jw_date_from_ymd(y - 1, 1, 1, out) ? JW_IND_ECORRUPT : 0;
+}
+
 static int horizon_add(jw_ind_t *ind, jw_txn_t *txn, jw_date_t d, int sign)
 {
     uint8_t key[3];
     int64_t old = 0;
     uint64_t cur, nw;
+    jw_date_t lo_old, lo_new;
     int y, m, rc;
 
     if (d == IND_NONE32) return 0;
     jw_date_to_ymd(d, &y, &m, NULL);
+    if (y < OBS_YEAR_MIN || y > OBS_YEAR_MAX) return 0;
+    if ((rc = meta_u64(txn, "ind.hmonth", &cur))) return rc;
+    if ((rc = span_lo(txn, cur, &lo_old))) return rc;
     key[0] = (uint8_t)(y >> 8);
     key[1] = (uint8_t)y;
     key[2] = (uint8_t)m;
     int64_t cnt;
     if ((rc = counter_add(txn, DB_MONTHS, key, 3, sign, &old, &cnt))) return rc;
     if (cnt < 0) return JW_IND_ECORRUPT; /* aborts the transaction */
-    if ((rc = meta_u64(txn, "ind.hmonth", &cur))) return rc;
     uint64_t hm = (uint64_t)(y * 12 + m - 1) + 1;
     nw = cur;
     if (sign > 0 && hm > cur) nw = hm;
@@ -538,17 +613,19 @@ static int horizon_add(jw_ind_t *ind, jw_txn_t *txn, jw_date_t d, int sign)
         nw = 0;
         if ((rc = jw_store_iter(txn, DB_MONTHS, NULL, 0, last_month_cb, &nw))) return rc;
     }
-    if (nw == cur) return 0;
-    if ((rc = jw_store_meta_put_u64(txn, "ind.hmonth", nw))) return rc;
-    recover_t r = {ind, txn, hmonth_end(cur), hmonth_end(nw)};
+    if ((rc = span_lo(txn, nw, &lo_new))) return rc;
+    if (nw == cur && lo_new == lo_old) return 0;
+    if (nw != cur && (rc = jw_store_meta_put_u64(txn, "ind.hmonth", nw))) return rc;
+    recover_t r = {ind, txn, {lo_old, hmonth_end(cur)}, {lo_new, hmonth_end(nw)}};
     return jw_store_iter(txn, DB_EPISODES, NULL, 0, recover_cb, &r);
 }
 
-static int current_hend(jw_txn_t *txn, jw_date_t *out)
+static int current_hend(jw_txn_t *txn, span_t *out)
 {
     uint64_t hm;
     int rc = meta_u64(txn, "ind.hmonth", &hm);
-    *out = hmonth_end(hm);
+    out->hi = hmonth_end(hm);
+    if (!rc) rc = span_lo(txn, hm, &out->lo);
     return rc;
 }
 
@@ -693,7 +770,7 @@ static int yx_update(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign)
 static int apply_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign)
 {
     dims_t a = {{"", e->gemeente, e->aanbieder, e->segment}};
-    jw_date_t hend;
+    span_t hend;
     int rc = 0;
 
     switch (e->type) {
@@ -793,7 +870,14 @@ static int batch_fn(jw_txn_t *txn, void *ctx)
         int mismatch = 0;
         if (x->seq <= last) continue;
         if (x->seq != last + 1) return JW_IND_EGAP;
-        if (ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err)) {
+        int bad = ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err);
+        if (bad && mismatch && x->seq < b->ind->foreign_below) {
+            /* an event of the store's earlier profile: skipped, but a retraction still
+             * takes back whatever it names (docs/indicators.md, changing the profile) */
+            if (e.type != EV_RETRACT) e.type = EV_NONE;
+            bad = 0;
+        }
+        if (bad) {
             uint8_t k[8];
             if (mismatch) return JW_IND_EPROFILE;
             ind_be64_put(k, x->seq);
@@ -918,6 +1002,17 @@ static int src_last_read(jw_txn_t *txn, void *ctx)
     return jw_store_last_seq(txn, ctx);
 }
 
+/* The seq at which the source store last changed its profile (0 = never). */
+static int since_read(jw_txn_t *txn, void *ctx)
+{
+    int rc = jw_store_meta_get_u64(txn, "profile.since", ctx);
+    if (rc == JW_STORE_NOTFOUND) {
+        *(uint64_t *)ctx = 0;
+        return 0;
+    }
+    return rc;
+}
+
 int jw_ind_catch_up(jw_ind_t *ind, jw_store_t *src, size_t batch, uint64_t *applied)
 {
     chunk_t c;
@@ -936,6 +1031,7 @@ int jw_ind_catch_up(jw_ind_t *ind, jw_store_t *src, size_t batch, uint64_t *appl
             goto out;
         }
     }
+    if ((rc = jw_store_read(src, since_read, &ind->foreign_below))) goto out;
     for (;;) {
         size_t done = 0;
         if ((rc = jw_store_read(src, chunk_read, &c))) goto out;
@@ -968,6 +1064,7 @@ const char *jw_ind_strerror(int rc)
     case JW_IND_EQUERY: return "bad query";
     case JW_IND_ENOTFOUND: return "no such indicator";
     case JW_IND_EIO: return "cannot remove the indicator store files";
+    case JW_IND_ESCHEMA: return "the indicator store was built by another version of jw-indicators: use --rebuild";
     case JW_IND_ESTALE: return "the indicator store is ahead of the event log (another or a rebuilt state store): use --rebuild";
     default: return jw_store_strerror(rc);
     }
@@ -977,6 +1074,7 @@ typedef struct {
     const char *name;
     int read_only;
     int mismatch;
+    int old_schema; /* built by an older engine: its contributions differ, rebuild */
 } prof_ctx_t;
 
 static int check_profile(jw_txn_t *txn, void *ctx)
@@ -993,6 +1091,9 @@ static int check_profile(jw_txn_t *txn, void *ctx)
     }
     if (rc) return rc;
     if (vl != strlen(p->name) || memcmp(v, p->name, vl) != 0) p->mismatch = 1;
+    uint64_t schema = 0;
+    if ((rc = meta_u64(txn, "ind.schema", &schema))) return rc;
+    if (schema != IND_SCHEMA) p->old_schema = 1;
     return 0;
 }
 
@@ -1015,10 +1116,11 @@ int jw_ind_open(const char *dir, const jw_profile_t *profile, const jw_ind_optio
     ind->profile = profile;
     ind->read_only = so.read_only;
     if ((rc = jw_store_open(dir, &so, &ind->st))) goto out;
-    prof_ctx_t pc = {jw_profile_name(profile), so.read_only, 0};
+    prof_ctx_t pc = {jw_profile_name(profile), so.read_only, 0, 0};
     rc = so.read_only ? jw_store_read(ind->st, check_profile, &pc)
                       : jw_store_write(ind->st, check_profile, &pc);
     if (!rc && pc.mismatch) rc = JW_IND_EPROFILE;
+    if (!rc && pc.old_schema) rc = JW_IND_ESCHEMA;
 out:
     if (rc) {
         jw_ind_close(ind);

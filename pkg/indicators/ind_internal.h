@@ -19,7 +19,7 @@
 #define DB_CONTRIB JW_DB_EVENT_IDS
 #define DB_BAD JW_DB_DEADLETTERS
 
-#define IND_SCHEMA 1u
+#define IND_SCHEMA 2u /* 2: IND-26 (H_KM) and episodes clamped to the data span (engine.c span_t); an older store needs --rebuild */
 
 /* ---- events ---- */
 
@@ -113,12 +113,15 @@ enum {
     Q_Y16,      /* distinct youths with net declared cents != 0 */
     Q_T23_N,    /* delivery messages with a message date */
     Q_T23_OK,   /* ... sent within 5 working days */
+    Q_KM_N,     /* IND-26: episodes started in the period (= H_KM count) */
 };
 
 /* Sets (distinct yids); each keeps its count in the matching Q_. */
 enum { S_Y01 = 1, S_Y01S, S_Y02, S_Y02S, S_Y13, S_Y15, S_Y16 };
 /* Distributions. */
-enum { H_DUR = 1, H_WAIT, H_14B };
+enum { H_DUR = 1, H_WAIT, H_14B, H_KM };
+/* IND-26: an H_KM value is duration_days * 2 + event (1 = ended by the
+ * horizon, 0 = still in care there: censored), by the start's period. */
 
 /* Cell key: q | per4 | dim | value bytes. Returns the length. */
 size_t ind_cell_key(uint8_t *key, int q, per4_t p, char dim, const char *val);
@@ -134,6 +137,10 @@ struct jw_ind {
     jw_store_t *st;
     const jw_profile_t *profile;
     int read_only;
+    /* events with a seq below this that carry another profile belong to an
+     * earlier derivation of the source store (it was re-profiled at this
+     * seq, META profile.since): skipped, their retractions applied; 0 = none */
+    uint64_t foreign_below;
     /* scratch, reset per use */
     void *items_a, *items_b;
     size_t cap_a, cap_b;

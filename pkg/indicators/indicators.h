@@ -56,6 +56,7 @@ enum {
     JW_IND_EIO = -707,      /* removing the store files for a rebuild failed */
     JW_IND_ESTALE = -708,   /* the indicator store is ahead of the event log: another or a
                                rebuilt state store; rebuild the indicators */
+    JW_IND_ESCHEMA = -709,  /* the store was built by a version with another layout: rebuild */
 };
 /* A static message; store codes are passed to jw_store_strerror. */
 const char *jw_ind_strerror(int rc);
@@ -101,9 +102,10 @@ typedef enum {
     JW_IND_UNIT_DAYS,
     JW_IND_UNIT_EUR,
     JW_IND_UNIT_ETMAAL,    /* a sum of declared etmalen (not a count of people) */
+    JW_IND_UNIT_PER1000,   /* per 1,000 inhabitants of an age band (profile population) */
 } jw_ind_unit_t;
 
-#define JW_IND_MAX_COLS 8
+#define JW_IND_MAX_COLS 12
 
 typedef struct {
     const char *name;  /* "youths", "share_pct", ... (JSON/CSV name) */
@@ -289,6 +291,39 @@ void jw_ind_result_free(jw_ind_result_t *r);
 /* Targets of one indicator evaluated for one year (for charts). */
 int jw_ind_targets(jw_ind_t *ind, const jw_ind_def_t *def, int year, int public_,
                    jw_ind_target_t **out, size_t *n);
+
+/* ---- IND-26: the Kaplan-Meier table of one cell ---- */
+
+/* One distinct duration t (days) of the cell's episodes. S(t) is the
+ * estimate just after t; lo/hi its pointwise 95 % confidence interval by
+ * the log-log transform with Greenwood's variance:
+ *   V(t) = sum over event times u <= t of d_u / (n_u (n_u - d_u)),
+ *   se = sqrt(V) / |ln S|, lo = S^exp(+1.96 se), hi = S^exp(-1.96 se)
+ * (S = 1: [1, 1]; S = 0: [0, 0]). */
+typedef struct {
+    int32_t t;
+    int64_t at_risk;   /* episodes with duration >= t */
+    int64_t events;    /* ended after exactly t days */
+    int64_t censored;  /* still in care at the horizon after exactly t days */
+    double s, lo, hi;
+} jw_ind_km_row_t;
+
+typedef struct {
+    jw_ind_km_row_t *rows; /* ascending t; free with jw_ind_km_free */
+    size_t n;
+    int64_t episodes, ended;
+    /* quantile q (median: S <= 0.5; p90: S <= 0.1) = the smallest t with
+     * S(t) <= q; its 95 % CI (Brookmeyer-Crowley, by inverting the
+     * pointwise CI): [smallest t with lo(t) <= q, smallest t with
+     * hi(t) <= q]. has_* = 0 when not reached. */
+    int has_median, has_median_lo, has_median_hi, has_p90, has_p90_lo, has_p90_hi;
+    double median, median_lo, median_hi, p90, p90_lo, p90_hi;
+} jw_ind_km_t;
+
+/* The table of the episodes that started in period p (a rolling window:
+ * its 12 months) in one breakdown cell (by TOTAL: key ignored). */
+int jw_ind_km(jw_ind_t *ind, jw_ind_period_t p, jw_ind_by_t by, const char *key, jw_ind_km_t *out);
+void jw_ind_km_free(jw_ind_km_t *km);
 
 /* ---- output ---- */
 

@@ -101,18 +101,52 @@ static int cmp_yv(const void *a, const void *b)
     return memcmp(((const yv_t *)a)->yid, ((const yv_t *)b)->yid, YID_BIN);
 }
 
+/* Merge the n sorted runs of l (run[i] .. run[i+1]) into one sorted
+ * array, pairwise (log2 n passes). */
+static int merge_runs(yvs_t *l, size_t *run, size_t n)
+{
+    if (n < 2 || l->n < 2) return 0;
+    yv_t *tmp = malloc(l->n * sizeof *tmp), *src = l->a, *dst = tmp;
+    if (!tmp) return JW_IND_ENOMEM;
+    while (n > 1) {
+        size_t m = 0;
+        for (size_t r = 0; r < n; r += 2) {
+            size_t i = run[r], ie = run[r + 1], j = ie, je = r + 2 <= n ? run[r + 2] : ie, k = i;
+            while (i < ie && j < je) dst[k++] = cmp_yv(&src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < ie) dst[k++] = src[i++];
+            while (j < je) dst[k++] = src[j++];
+            run[m++] = run[r];
+        }
+        run[m] = run[n];
+        n = m;
+        yv_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != l->a) memcpy(l->a, src, l->n * sizeof *src);
+    free(tmp);
+    return 0;
+}
+
 /* The youths of a set over the cell's periods with their summed values,
  * nonzero only, sorted by yid. The caller frees out->a. */
 static int rd_set_entries(const cell_t *c, int s, yvs_t *out)
 {
     uint8_t pre[80];
     int rc;
+    size_t run[13];
     memset(out, 0, sizeof *out);
     for (int i = 0; i < c->n; i++) {
         size_t pl = ind_sub_prefix(pre, s, c->per[i], c->dim, c->val);
+        run[i] = out->n;
         if ((rc = jw_store_iter(c->txn, DB_SETS, pre, pl, yv_cb, out))) return rc;
     }
-    if (out->n > 1) qsort(out->a, out->n, sizeof *out->a, cmp_yv);
+    run[c->n] = out->n;
+    /* Each month comes out of LMDB sorted by yid (the key's tail after a
+     * fixed prefix): merge the runs instead of sorting them all again (a
+     * rolling 12-month value unites 12 runs; this was most of the time of
+     * a dashboard page). */
+    if ((rc = merge_runs(out, run, (size_t)c->n))) return rc;
     size_t k = 0;
     for (size_t i = 0; i < out->n; i++) {
         if (k > 0 && memcmp(out->a[k - 1].yid, out->a[i].yid, YID_BIN) == 0) out->a[k - 1].v += out->a[i].v;
@@ -239,6 +273,109 @@ out:
     return rc;
 }
 
+/* ---- IND-26: Kaplan-Meier ---- */
+
+#define KM_Z 1.959963984540054 /* the 97.5 % normal quantile */
+
+/* Read the cell's H_KM histogram (values duration * 2 + event). */
+static int rd_km_hist(const cell_t *c, xns_t *l)
+{
+    uint8_t pre[80];
+    int rc = 0;
+    memset(l, 0, sizeof *l);
+    for (int i = 0; i < c->n && !rc; i++) {
+        size_t pl = ind_sub_prefix(pre, H_KM, c->per[i], c->dim, c->val);
+        rc = jw_store_iter(c->txn, DB_HISTS, pre, pl, xn_cb, l);
+    }
+    if (!rc && l->n > 1) qsort(l->a, l->n, sizeof *l->a, cmp_xn);
+    return rc;
+}
+
+/* The smallest t whose value (S, lo or hi: which = 0, 1, 2) is <= q. A
+ * small tolerance makes an S of exactly q (e.g. 4/8) count as reached. */
+static int km_first_at_or_below(const jw_ind_km_t *k, int which, double q, double *t)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        double v = which == 0 ? k->rows[i].s : which == 1 ? k->rows[i].lo : k->rows[i].hi;
+        if (v <= q + 1e-12) {
+            *t = k->rows[i].t;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Build the table from the sorted histogram. */
+static int km_build(const xns_t *l, jw_ind_km_t *k)
+{
+    int64_t total = 0;
+    memset(k, 0, sizeof *k);
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->a[i].n < 0 || l->a[i].x < 2) return JW_IND_ECORRUPT;
+        total += l->a[i].n;
+    }
+    if (l->n) {
+        k->rows = calloc(l->n, sizeof *k->rows);
+        if (!k->rows) return JW_IND_ENOMEM;
+    }
+    k->episodes = total;
+    double S = 1.0, V = 0.0;
+    int64_t at_risk = total;
+    for (size_t i = 0; i < l->n;) {
+        int32_t t = l->a[i].x >> 1;
+        int64_t d = 0, c = 0;
+        for (; i < l->n && (l->a[i].x >> 1) == t; i++) {
+            if (l->a[i].x & 1) d += l->a[i].n;
+            else c += l->a[i].n;
+        }
+        jw_ind_km_row_t *r = &k->rows[k->n++];
+        r->t = t;
+        r->at_risk = at_risk;
+        r->events = d;
+        r->censored = c;
+        if (d > 0) {
+            S *= 1.0 - (double)d / (double)at_risk;
+            if (at_risk > d) V += (double)d / ((double)at_risk * (double)(at_risk - d));
+        }
+        r->s = S;
+        if (S >= 1.0) {
+            r->lo = r->hi = 1.0;
+        } else if (S <= 0.0) {
+            r->s = r->lo = r->hi = 0.0;
+        } else {
+            double se = sqrt(V) / fabs(log(S));
+            r->lo = pow(S, exp(KM_Z * se));
+            r->hi = pow(S, exp(-KM_Z * se));
+        }
+        k->ended += d;
+        at_risk -= d + c;
+    }
+    k->has_median = km_first_at_or_below(k, 0, 0.5, &k->median);
+    k->has_median_lo = km_first_at_or_below(k, 1, 0.5, &k->median_lo);
+    k->has_median_hi = km_first_at_or_below(k, 2, 0.5, &k->median_hi);
+    k->has_p90 = km_first_at_or_below(k, 0, 0.1, &k->p90);
+    k->has_p90_lo = km_first_at_or_below(k, 1, 0.1, &k->p90_lo);
+    k->has_p90_hi = km_first_at_or_below(k, 2, 0.1, &k->p90_hi);
+    return 0;
+}
+
+static int rd_km(const cell_t *c, jw_ind_km_t *k)
+{
+    xns_t l;
+    int rc = rd_km_hist(c, &l);
+    if (!rc) rc = km_build(&l, k);
+    free(l.a);
+    return rc;
+}
+
+void jw_ind_km_free(jw_ind_km_t *k)
+{
+    if (!k) return;
+    free(k->rows);
+    k->rows = NULL;
+    k->n = 0;
+}
+
 /* ---- values and suppression ---- */
 
 typedef struct {
@@ -292,6 +429,20 @@ static int id_is(const jw_ind_def_t *d, const char *id)
     return strcmp(d->id, id) == 0;
 }
 
+/* count per 1,000 inhabitants of the profile's population in the period's
+ * year (a rolling window: the year of its last month): the gemeente's on a
+ * gemeente row, the region's otherwise; NA without a population. */
+static void per_1000(const qctx_t *q, jw_ind_period_t p, char dim, const char *val, int64_t count,
+                     jw_ind_row_t *row, int col)
+{
+    int64_t n17 = 0, n22 = 0;
+    int year = p.year; /* R12: the year of its last month */
+    int known = jw_profile_population(q->ind->profile, dim == DIM_GEMEENTE ? val : NULL, year, &n17, &n22);
+    int sp = known && small(q, count); /* no population: no value, nothing to suppress */
+    row->v[col] = vderived(n17 ? 1000.0 * (double)count / (double)n17 : 0, !known || n17 == 0, sp);
+    row->v[col + 1] = vderived(n22 ? 1000.0 * (double)count / (double)n22 : 0, !known || n22 == 0, sp);
+}
+
 static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_ind_row_t *row)
 {
     const jw_ind_def_t *d = q->def;
@@ -309,10 +460,12 @@ static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_i
         if ((rc = rd_last(&c, two ? Q_Y02S : Q_Y01S, &b))) return rc;
         row->v[0] = vcount(q, a);
         row->v[1] = vcount(q, b);
+        per_1000(q, p, dim, val, a, row, 2);
     } else if (id_is(d, "IND-03") || id_is(d, "IND-04") || id_is(d, "IND-05") || id_is(d, "IND-07")) {
         int cls = id_is(d, "IND-03") ? 0 : id_is(d, "IND-04") ? 1 : id_is(d, "IND-05") ? 2 : 4;
         if ((rc = rd_sum(&c, Q_CLS0 + cls, &a))) return rc;
         row->v[0] = vcount(q, a);
+        if (cls == 0) per_1000(q, p, dim, val, a, row, 1);
     } else if (id_is(d, "IND-06")) {
         jw_ind_period_t pp = p;
         cell_t prev;
@@ -393,6 +546,21 @@ static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_i
         row->v[1] = vcount(q, b);
         if (id_is(d, "IND-16"))
             row->v[2] = vderived(b ? (double)a / 100.0 / (double)b : 0, b == 0, small(q, b));
+    } else if (id_is(d, "IND-26")) {
+        jw_ind_km_t k;
+        if ((rc = rd_km(&c, &k))) return rc;
+        /* derived values rest on the episodes and on the ended ones */
+        int na = k.episodes == 0, sp = small(q, k.episodes) || small(q, k.ended);
+        row->v[0] = vcount(q, k.episodes);
+        row->v[1] = vcount(q, k.ended);
+        row->v[2] = vcount(q, k.episodes - k.ended);
+        row->v[3] = vderived(k.median, na || !k.has_median, sp);
+        row->v[4] = vderived(k.median_lo, na || !k.has_median_lo, sp);
+        row->v[5] = vderived(k.median_hi, na || !k.has_median_hi, sp);
+        row->v[6] = vderived(k.p90, na || !k.has_p90, sp);
+        row->v[7] = vderived(k.p90_lo, na || !k.has_p90_lo, sp);
+        row->v[8] = vderived(k.p90_hi, na || !k.has_p90_hi, sp);
+        jw_ind_km_free(&k);
     } else if (id_is(d, "IND-23")) {
         if ((rc = rd_sum(&c, Q_T23_N, &a)) || (rc = rd_sum(&c, Q_T23_OK, &b))) return rc;
         row->v[0] = vcount(q, a);
@@ -624,6 +792,9 @@ static int push_row(run_t *r, jw_ind_period_t p, jw_ind_by_t by, const char *key
     if (by == JW_IND_BY_SEGMENT) {
         const char *l = jw_profile_segment_label(r->q.ind->profile, key);
         row->label = l ? l : "";
+    } else if (by == JW_IND_BY_GEMEENTE) {
+        const char *l = jw_profile_gemeente_name(r->q.ind->profile, key); /* the profile's name */
+        row->label = l ? l : "";
     }
     row->partial = r->q.st.horizon == IND_NONE32 || jw_ind_period_last(p) > r->q.st.horizon;
     int rc = compute(&r->q, p, DIMC[by], key, row);
@@ -750,4 +921,35 @@ int jw_ind_targets(jw_ind_t *ind, const jw_ind_def_t *def, int year, int public_
     *out = NULL;
     *n = 0;
     return jw_store_read(ind->st, targets_fn, &t);
+}
+
+/* ---- IND-26 table ---- */
+
+typedef struct {
+    jw_ind_period_t p;
+    char dim;
+    const char *key;
+    jw_ind_km_t *out;
+} km_run_t;
+
+static int km_fn(jw_txn_t *txn, void *ctx)
+{
+    km_run_t *r = ctx;
+    cell_t c;
+    cell_init(&c, txn, r->p, r->dim, r->key);
+    return rd_km(&c, r->out);
+}
+
+int jw_ind_km(jw_ind_t *ind, jw_ind_period_t p, jw_ind_by_t by, const char *key, jw_ind_km_t *out)
+{
+    static const char DIMC[4] = {DIM_TOTAL, DIM_GEMEENTE, DIM_AANBIEDER, DIM_SEGMENT};
+    if (!out) return JW_IND_EARG;
+    memset(out, 0, sizeof *out);
+    if (!ind || by < JW_IND_BY_TOTAL || by > JW_IND_BY_SEGMENT ||
+        (p.kind != 'Y' && p.kind != 'H' && p.kind != 'Q' && p.kind != 'M' && p.kind != 'R'))
+        return JW_IND_EARG;
+    km_run_t r = {p, DIMC[by], by == JW_IND_BY_TOTAL ? "" : key ? key : "", out};
+    int rc = jw_store_read(ind->st, km_fn, &r);
+    if (rc) jw_ind_km_free(out);
+    return rc;
 }

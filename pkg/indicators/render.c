@@ -57,6 +57,7 @@ static const char *unit_name(jw_ind_unit_t u)
     case JW_IND_UNIT_DAYS: return "days";
     case JW_IND_UNIT_EUR: return "eur";
     case JW_IND_UNIT_ETMAAL: return "etmalen";
+    case JW_IND_UNIT_PER1000: return "per_1000";
     }
     return "?";
 }

@@ -36,6 +36,22 @@ typedef struct {
     int line;
 } token_t;
 
+/* A gemeente of the region (CBS code, name) and its population by year
+ * on 1 January, 0-17 and 0-22 years (-1 = not given). */
+typedef struct {
+    int year;
+    int64_t n17, n22;
+    int line;
+} pop_t;
+
+typedef struct {
+    char code[5];
+    char *name;
+    int line;
+    pop_t *pop;
+    size_t npop, cappop;
+} gemeente_t;
+
 struct jw_profile {
     char *name;
     char *description;
@@ -50,6 +66,8 @@ struct jw_profile {
     int small_cells;
     jw_profile_target_t *targets;
     size_t ntarget, captarget;
+    gemeente_t *gems; /* in declaration order */
+    size_t ngem, capgem;
 };
 
 typedef struct {
@@ -634,6 +652,45 @@ static int setting(parser_t *ps, char *key, char *value)
         s->share_line = ps->line;
         return 0;
     }
+    if (strcmp(part[0], "gemeente") == 0 && np == 2) {
+        /* gemeente.CODE = Name: a gemeente of the region, CBS code of 4 digits */
+        const char *code = part[1];
+        if (strlen(code) != 4 || !is_digit(code[0]) || !is_digit(code[1]) || !is_digit(code[2]) ||
+            !is_digit(code[3]))
+            return fail(ps, "bad gemeente code '%.40s' (the CBS code: 4 digits, e.g. 0935)", code);
+        if (!value[0]) return fail(ps, "%s needs the gemeente's name", key);
+        if (grow((void **)&p->gems, &p->capgem, p->ngem, sizeof *p->gems)) return JW_PROFILE_ENOMEM;
+        gemeente_t *g = &p->gems[p->ngem];
+        memset(g, 0, sizeof *g);
+        memcpy(g->code, code, 5);
+        if (!(g->name = dupstr(value))) return JW_PROFILE_ENOMEM;
+        g->line = ps->line;
+        p->ngem++;
+        return 0;
+    }
+    if (strcmp(part[0], "population") == 0 && np == 3) {
+        /* population.CODE.YEAR = N0_17 N0_22 (inhabitants on 1 January) */
+        gemeente_t *g = NULL;
+        for (size_t i = 0; i < p->ngem; i++)
+            if (strcmp(p->gems[i].code, part[1]) == 0) g = &p->gems[i];
+        if (!g) return fail(ps, "population of gemeente '%.40s', which no earlier gemeente.CODE line declares", part[1]);
+        char *end;
+        long y = strtol(part[2], &end, 10);
+        if (*end || end == part[2] || y < 1990 || y > 2100)
+            return fail(ps, "bad year '%.40s' in %s (1990-2100)", part[2], key);
+        long long a, b;
+        char extra;
+        if (sscanf(value, "%lld %lld %c", &a, &b, &extra) != 2 || a < 0 || b < a || b > 100000000)
+            return fail(ps, "%s = '%.40s': expected two counts, inhabitants 0-17 and 0-22 years "
+                            "(0-22 includes 0-17, so not smaller)", key, value);
+        if (grow((void **)&g->pop, &g->cappop, g->npop, sizeof *g->pop)) return JW_PROFILE_ENOMEM;
+        g->pop[g->npop].year = (int)y;
+        g->pop[g->npop].n17 = a;
+        g->pop[g->npop].n22 = b;
+        g->pop[g->npop].line = ps->line;
+        g->npop++;
+        return 0;
+    }
     if (np == 2 && strcmp(part[0], "small_cells") == 0 && strcmp(part[1], "threshold") == 0) {
         if ((rc = parse_int_unit(ps, key, value, 0, 1000000, "\0", "a count, no unit", &n, &unit)))
             return rc;
@@ -863,6 +920,11 @@ void jw_profile_free(jw_profile_t *p)
     free(p->order);
     free(p->toks);
     free(p->targets);
+    for (size_t i = 0; i < p->ngem; i++) {
+        free(p->gems[i].name);
+        free(p->gems[i].pop);
+    }
+    free(p->gems);
     free(p->name);
     free(p->description);
     free(p);
@@ -967,4 +1029,45 @@ size_t jw_profile_target_count(const jw_profile_t *p) { return p->ntarget; }
 const jw_profile_target_t *jw_profile_target(const jw_profile_t *p, size_t i)
 {
     return i < p->ntarget ? &p->targets[i] : NULL;
+}
+
+/* ---- gemeenten and population ---- */
+
+size_t jw_profile_gemeente_count(const jw_profile_t *p) { return p->ngem; }
+
+const char *jw_profile_gemeente_code(const jw_profile_t *p, size_t i)
+{
+    return i < p->ngem ? p->gems[i].code : NULL;
+}
+
+const char *jw_profile_gemeente_name(const jw_profile_t *p, const char *code)
+{
+    for (size_t i = 0; code && i < p->ngem; i++)
+        if (strcmp(p->gems[i].code, code) == 0) return p->gems[i].name;
+    return NULL;
+}
+
+static const pop_t *pop_of(const gemeente_t *g, int year)
+{
+    for (size_t i = 0; i < g->npop; i++)
+        if (g->pop[i].year == year) return &g->pop[i];
+    return NULL;
+}
+
+int jw_profile_population(const jw_profile_t *p, const char *code, int year, int64_t *n17, int64_t *n22)
+{
+    int64_t a = 0, b = 0;
+    int found = 0;
+    for (size_t i = 0; i < p->ngem; i++) {
+        if (code && strcmp(p->gems[i].code, code) != 0) continue;
+        const pop_t *x = pop_of(&p->gems[i], year);
+        if (!x) return 0; /* a total needs every gemeente */
+        a += x->n17;
+        b += x->n22;
+        found = 1;
+    }
+    if (!found) return 0;
+    if (n17) *n17 = a;
+    if (n22) *n22 = b;
+    return 1;
 }

@@ -172,6 +172,19 @@ int jw_profile_wait_norm(const jw_profile_t *p, const char *segment, int *days, 
 /* Published counts below this are suppressed (default 5; 0 = none). */
 int jw_profile_small_cells(const jw_profile_t *p);
 
+/* ---- gemeenten and population (`gemeente.CODE = Name`,
+ * `population.CODE.YEAR = N0_17 N0_22`) ---- */
+
+/* The region's gemeenten in declaration order: CBS code (4 digits) and name;
+ * name NULL for a code the profile does not list. */
+size_t jw_profile_gemeente_count(const jw_profile_t *p);
+const char *jw_profile_gemeente_code(const jw_profile_t *p, size_t i);
+const char *jw_profile_gemeente_name(const jw_profile_t *p, const char *code);
+/* Inhabitants aged 0-17 and 0-22 on 1 January of year, of one gemeente
+ * (code), or of the whole region (code NULL: the sum, only when every
+ * listed gemeente has that year). 1 when known, else 0. */
+int jw_profile_population(const jw_profile_t *p, const char *code, int year, int64_t *n17, int64_t *n22);
+
 /* ---- targets ---- */
 
 typedef enum {

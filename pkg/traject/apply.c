@@ -644,6 +644,13 @@ int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
                      const unsigned char hash[32], jw_outcome_t *outcome,
                      jw_traject_counts_t *counts)
 {
+    return jw_traject_apply_from(t, txn, msg, NULL, hash, outcome, counts);
+}
+
+int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
+                          const char *source, const unsigned char hash[32],
+                          jw_outcome_t *outcome, jw_traject_counts_t *counts)
+{
     char msgid[32];
     const void *val;
     size_t vlen;
@@ -661,7 +668,7 @@ int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
             counts->duplicates++;
             return 0;
         }
-        return put_deadletter(t, txn, NULL, msgid, hash, JW_LAYER_RULE, "TR056", 0,
+        return put_deadletter(t, txn, source, msgid, hash, JW_LAYER_RULE, "TR056", 0,
                               "BerichtIdentificatie already used by this sender for other content",
                               outcome, counts);
     }
@@ -670,7 +677,7 @@ int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
     if (msg->type == JW_MSG_323) {
         if ((rc = check_323_conflict(txn, msg, &conflict))) return rc;
         if (conflict)
-            return put_deadletter(t, txn, NULL, msgid, hash, JW_LAYER_RULE, "TR314", 0,
+            return put_deadletter(t, txn, source, msgid, hash, JW_LAYER_RULE, "TR314", 0,
                                   "a ReferentieNummer of this declaration was already declared",
                                   outcome, counts);
     }
@@ -691,4 +698,29 @@ int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
     *outcome = JW_APPLIED;
     counts->applied++;
     return 0;
+}
+
+/* ---- for reprofile.c (the same steps, outside a message) ---- */
+
+int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const char *cause,
+                     jw_traject_counts_t *counts)
+{
+    return rederive_youth(t, txn, yid_hex, cause, counts);
+}
+
+int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
+                      size_t body_len, uint64_t *seq_out)
+{
+    return log_event(t, txn, id, body, body_len, seq_out);
+}
+
+int traject_log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
+                        const uint8_t old_id[8], uint64_t old_seq)
+{
+    return log_retract(t, txn, cause, yid, old_id, old_seq);
+}
+
+const jw_profile_t *traject_profile(const jw_traject_t *t)
+{
+    return t->profile;
 }

@@ -408,12 +408,16 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
         if (r->kind == 305) {
             fmt_date(r->begin, d);
             jw_json_str(jj, "date", d);
-            /* wait_days only for the first live start of the allocation */
+            /* wait_days only for the first live start of the allocation:
+             * compared with the other *winning* facts only, so a start
+             * deleted (status 3) or replaced by a later fact with the same
+             * key no longer counts as an earlier start. */
             int first = ep != NULL;
             for (size_t k = 0; first && k < n; k++) {
                 const rec_delivery_t *o = &dels[k];
-                if (o->kind == 305 && o->tn == r->tn && strcmp(o->gemeente, r->gemeente) == 0 &&
-                    o->begin < r->begin && o->status == 1)
+                if (k + 1 < n && same_delivery_key(o, &dels[k + 1])) continue; /* superseded */
+                if (o->kind == 305 && o->status == 1 && o->tn == r->tn &&
+                    strcmp(o->gemeente, r->gemeente) == 0 && o->begin < r->begin)
                     first = 0;
             }
             if (first) jw_json_int(jj, "wait_days", (int64_t)r->begin - ep->first_datum);

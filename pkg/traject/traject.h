@@ -84,6 +84,13 @@ int jw_traject_check_profile(jw_traject_t *t, jw_txn_t *txn);
 int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
                      const unsigned char hash[32], jw_outcome_t *outcome,
                      jw_traject_counts_t *counts);
+/* The same, naming where the message came from (file or archive entry,
+ * as for jw_traject_deadletter; NULL = unknown): a conflict (TR056,
+ * TR314) is dead-lettered with that source. source is only read during
+ * the call. */
+int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
+                          const char *source, const unsigned char hash[32],
+                          jw_outcome_t *outcome, jw_traject_counts_t *counts);
 
 /* Store a dead letter for a message that failed a layer. source names where
  * it came from (file or archive entry; never message content); err holds no
@@ -93,6 +100,29 @@ int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
 int jw_traject_deadletter(jw_traject_t *t, jw_txn_t *txn, const char *source,
                           const unsigned char hash[32], const jw_ijw_error_t *err,
                           jw_outcome_t *outcome, jw_traject_counts_t *counts);
+
+/* Change the profile of a store (SPEC §6) without replaying: inside the
+ * caller's write transaction, every youth's events are derived again from
+ * the stored facts under t's profile and the difference written as usual
+ * (retract events for the old profile's events, new events under the new
+ * one); every live `declared` event is re-issued with the new profile and
+ * the new profile's segment. The store then records the new profile and
+ * META `profile.since` = the seq of the first event written here: events
+ * before it that carry another profile belong to an earlier derivation
+ * (a subscriber rebuilding under the new profile skips them, and applies
+ * the retractions). Afterwards the live event set is the one a replay of
+ * the same messages under the new profile gives. Same profile: nothing
+ * happens (*changed = 0). counts get the emitted/retracted events. */
+int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_traject_counts_t *counts);
+
+/* Derive every youth's events from the stored facts under `profile`
+ * without writing anything (a temporary derivation, e.g. to compare
+ * profiles over one store): cb gets each event as {"id","seq",body} JSON
+ * with a running seq from 1; declared events are not included (they are
+ * not derived from facts). cb's nonzero return stops and is returned. */
+typedef int (*jw_traject_event_cb)(uint64_t seq, const char *json, size_t len, void *ctx);
+int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject_event_cb cb,
+                          void *ctx);
 
 /* Message identity "BerichtCode/Afzender/Identificatie" into buf (>= 32). */
 void jw_traject_msg_identity(const jw_ijw_msg_t *msg, char buf[32]);

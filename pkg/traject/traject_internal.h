@@ -79,6 +79,16 @@ int traject_derive(const jw_profile_t *profile, const char *yid,
                    const rec_request_t *reqs, size_t n_reqs,
                    derivation_t *out);
 
+/* apply.c's steps, for reprofile.c: re-derive one youth and write the
+ * difference; append an event body; retract a live event. */
+int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const char *cause,
+                     jw_traject_counts_t *counts);
+int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
+                      size_t body_len, uint64_t *seq_out);
+int traject_log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
+                        const uint8_t old_id[8], uint64_t old_seq);
+const jw_profile_t *traject_profile(const jw_traject_t *t);
+
 /* Hash a body into an 8-byte event id. */
 void traject_event_id(const char *body, size_t len, uint8_t id[8]);
 

@@ -1,0 +1,318 @@
+/* reprofile.c - change the profile of a state store by re-deriving from
+ * the stored facts (SPEC §6), and derive a whole store under another
+ * profile without writing (to compare definitions). See traject.h. */
+#define _GNU_SOURCE /* memmem */
+#include "traject/traject_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define YID_BIN 16
+
+/* ---- the youths of a store ---- */
+
+typedef struct {
+    uint8_t (*y)[YID_BIN];
+    size_t n, cap;
+} yids_t;
+
+static int yid_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    yids_t *l = ctx;
+    (void)val;
+    (void)vlen;
+    if (klen < YID_BIN) return JW_TRAJECT_ECORRUPT;
+    /* facts of one youth are adjacent: skip repeats cheaply */
+    if (l->n && memcmp(l->y[l->n - 1], key, YID_BIN) == 0) return 0;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 256;
+        void *ny = realloc(l->y, nc * YID_BIN);
+        if (!ny) return JW_TRAJECT_ENOMEM;
+        l->y = ny;
+        l->cap = nc;
+    }
+    memcpy(l->y[l->n++], key, YID_BIN);
+    return 0;
+}
+
+static int cmp_yid(const void *a, const void *b)
+{
+    return memcmp(a, b, YID_BIN);
+}
+
+/* Every youth with facts or a live list, sorted, unique. */
+static int all_youths(jw_txn_t *txn, int with_live, yids_t *l)
+{
+    static const jw_db_t dbs[] = {JW_DB_ALLOCATIONS, JW_DB_DELIVERIES, JW_DB_REQUESTS, JW_DB_YOUTHS};
+    int rc;
+    memset(l, 0, sizeof *l);
+    for (size_t i = 0; i < (with_live ? 4u : 3u); i++)
+        if ((rc = jw_store_iter(txn, dbs[i], NULL, 0, yid_cb, l))) return rc;
+    if (l->n > 1) qsort(l->y, l->n, YID_BIN, cmp_yid);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (k == 0 || memcmp(l->y[k - 1], l->y[i], YID_BIN) != 0) memmove(l->y[k++], l->y[i], YID_BIN);
+    l->n = k;
+    return 0;
+}
+
+/* ---- re-issuing a declared event under another profile ---- */
+
+typedef struct {
+    uint8_t key[29];
+    uint64_t seq;
+} decl_t;
+
+typedef struct {
+    decl_t *d;
+    size_t n, cap;
+} decls_t;
+
+static int decl_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    decls_t *l = ctx;
+    const uint8_t *v = val;
+    if (klen != 29 || vlen != 8) return JW_TRAJECT_ECORRUPT;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 256;
+        decl_t *nd = realloc(l->d, nc * sizeof *nd);
+        if (!nd) return JW_TRAJECT_ENOMEM;
+        l->d = nd;
+        l->cap = nc;
+    }
+    memcpy(l->d[l->n].key, key, 29);
+    uint64_t s = 0;
+    for (int i = 0; i < 8; i++) s = s << 8 | v[i];
+    l->d[l->n++].seq = s;
+    return 0;
+}
+
+/* The string value of "name":"..." in text (no escapes in the fields we
+ * read: codes, dates, hex); 0 and out = "" when absent or null. */
+static int str_field(const char *text, size_t len, const char *name, char *out, size_t cap,
+                     size_t *vstart, size_t *vend)
+{
+    char pat[40];
+    int pl = snprintf(pat, sizeof pat, "\"%s\":\"", name);
+    out[0] = '\0';
+    const char *p = memmem(text, len, pat, (size_t)pl);
+    if (!p) return 0;
+    p += pl;
+    const char *e = memchr(p, '"', (size_t)(text + len - p));
+    if (!e || (size_t)(e - p) >= cap) return 0;
+    memcpy(out, p, (size_t)(e - p));
+    out[e - p] = '\0';
+    if (vstart) *vstart = (size_t)(p - text);
+    if (vend) *vend = (size_t)(e - text);
+    return 1;
+}
+
+static void be64(uint8_t b[8], uint64_t v)
+{
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* Re-issue one declared event (seq) if it is live and its profile is not
+ * the new one. The new body is the old one with the new profile name and
+ * the new profile's segment, field for field what store_323 writes. */
+static int reissue_declared(jw_traject_t *t, jw_txn_t *txn, const decl_t *dc, jw_json_t *nb,
+                            jw_traject_counts_t *counts)
+{
+    const jw_profile_t *prof = traject_profile(t);
+    uint8_t k[8], id[8], nid[8];
+    const void *val;
+    size_t vlen, ps, pe, ss, se;
+    char idhex[17], yid[33], oldprof[80], seg[40], cat[8], code[16];
+    int rc;
+
+    be64(k, dc->seq);
+    if ((rc = jw_store_get(txn, JW_DB_EVENTS, k, 8, &val, &vlen))) return rc == JW_STORE_NOTFOUND ? 0 : rc;
+    /* copy: the writes below may move the map */
+    char *ev = malloc(vlen + 1);
+    if (!ev) return JW_TRAJECT_ENOMEM;
+    memcpy(ev, val, vlen);
+    ev[vlen] = '\0';
+    rc = 0;
+    if (!str_field(ev, vlen, "id", idhex, sizeof idhex, NULL, NULL) ||
+        sodium_hex2bin(id, 8, idhex, 16, NULL, NULL, NULL) != 0 ||
+        !str_field(ev, vlen, "yid", yid, sizeof yid, NULL, NULL) ||
+        !str_field(ev, vlen, "profile", oldprof, sizeof oldprof, &ps, &pe) ||
+        !str_field(ev, vlen, "segment", seg, sizeof seg, &ss, &se)) {
+        rc = JW_TRAJECT_ECORRUPT;
+        goto out;
+    }
+    if (strcmp(oldprof, jw_profile_name(prof)) == 0) goto out;
+    /* live? (a retracted declaration stays retracted) */
+    rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &val, &vlen);
+    if (rc == JW_STORE_NOTFOUND) {
+        rc = 0;
+        goto out;
+    }
+    if (rc) goto out;
+    str_field(ev, strlen(ev), "categorie", cat, sizeof cat, NULL, NULL);
+    str_field(ev, strlen(ev), "product", code, sizeof code, NULL, NULL);
+    const char *nseg = jw_profile_segment(prof, cat, code);
+    /* the body: after "seq":N, up to the closing brace */
+    const char *b = strstr(ev, "\"seq\":");
+    if (!b || ps < (size_t)(b - ev) || ss < pe) {
+        rc = JW_TRAJECT_ECORRUPT;
+        goto out;
+    }
+    b += 6;
+    while (*b >= '0' && *b <= '9') b++;
+    if (*b != ',') {
+        rc = JW_TRAJECT_ECORRUPT;
+        goto out;
+    }
+    b++;
+    size_t bs = (size_t)(b - ev), end = strlen(ev);
+    if (end < 2 || ev[end - 1] != '}') {
+        rc = JW_TRAJECT_ECORRUPT;
+        goto out;
+    }
+    end--;
+    jw_json_reset(nb);
+    jw_json_raw(nb, ev + bs, ps - bs);
+    jw_json_raw(nb, jw_profile_name(prof), strlen(jw_profile_name(prof)));
+    jw_json_raw(nb, ev + pe, ss - pe);
+    jw_json_raw(nb, nseg, strlen(nseg));
+    jw_json_raw(nb, ev + se, end - se);
+    if (jw_json_finish(nb)) {
+        rc = JW_TRAJECT_ENOMEM;
+        goto out;
+    }
+    traject_event_id(nb->buf, nb->len, nid);
+    uint64_t nseq;
+    if ((rc = traject_log_retract(t, txn, "reprofile", yid, id, dc->seq))) goto out;
+    counts->events_retracted++;
+    if ((rc = traject_log_event(t, txn, nid, nb->buf, nb->len, &nseq))) goto out;
+    counts->events_emitted++;
+    be64(k, nseq);
+    rc = jw_store_put(txn, JW_DB_DECLARATIONS, dc->key, 29, k, 8);
+out:
+    free(ev);
+    return rc;
+}
+
+int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_traject_counts_t *counts)
+{
+    const char *name = jw_profile_name(traject_profile(t));
+    const void *val;
+    size_t len;
+    yids_t ys = {0};
+    decls_t ds = {0};
+    jw_json_t nb;
+    uint64_t last;
+    int rc;
+
+    *changed = 0;
+    rc = jw_store_meta_get(txn, "profile", &val, &len);
+    if (rc == JW_STORE_NOTFOUND) return jw_store_meta_put(txn, "profile", name, strlen(name));
+    if (rc) return rc;
+    if (len == strlen(name) && memcmp(val, name, len) == 0) return 0;
+    *changed = 1;
+    if ((rc = jw_store_last_seq(txn, &last))) return rc;
+    if ((rc = jw_store_meta_put(txn, "profile", name, strlen(name)))) return rc;
+    if ((rc = jw_store_meta_put_u64(txn, "profile.since", last + 1))) return rc;
+
+    jw_json_init(&nb);
+    if ((rc = all_youths(txn, 1, &ys))) goto out;
+    for (size_t i = 0; i < ys.n && !rc; i++) {
+        char hexid[JW_YID_HEX_LEN + 1];
+        sodium_bin2hex(hexid, sizeof hexid, ys.y[i], YID_BIN);
+        rc = traject_rederive(t, txn, hexid, "reprofile", counts);
+    }
+    if (rc) goto out;
+    if ((rc = jw_store_iter(txn, JW_DB_DECLARATIONS, NULL, 0, decl_cb, &ds))) goto out;
+    for (size_t i = 0; i < ds.n && !rc; i++) rc = reissue_declared(t, txn, &ds.d[i], &nb, counts);
+out:
+    jw_json_free(&nb);
+    free(ys.y);
+    free(ds.d);
+    return rc;
+}
+
+/* ---- a temporary derivation of a whole store ---- */
+
+typedef struct {
+    void *arr;
+    size_t n, cap, size;
+} recs_t;
+
+static int rec_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    recs_t *r = ctx;
+    (void)key;
+    (void)klen;
+    if (vlen != r->size) return JW_TRAJECT_ECORRUPT;
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        void *na = realloc(r->arr, nc * r->size);
+        if (!na) return JW_TRAJECT_ENOMEM;
+        r->arr = na;
+        r->cap = nc;
+    }
+    memcpy((char *)r->arr + r->n * r->size, val, vlen);
+    r->n++;
+    return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    return memcmp(((const derived_t *)a)->id, ((const derived_t *)b)->id, 8);
+}
+
+int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject_event_cb cb,
+                          void *ctx)
+{
+    yids_t ys = {0};
+    recs_t a = {NULL, 0, 0, sizeof(rec_alloc_t)}, d = {NULL, 0, 0, sizeof(rec_delivery_t)},
+           q = {NULL, 0, 0, sizeof(rec_request_t)};
+    derivation_t dv;
+    jw_json_t ev;
+    uint64_t seq = 0;
+    int rc;
+
+    memset(&dv, 0, sizeof dv);
+    jw_json_init(&dv.text);
+    jw_json_init(&dv.one);
+    jw_json_init(&ev);
+    if ((rc = all_youths(txn, 0, &ys))) goto out;
+    for (size_t i = 0; i < ys.n && !rc; i++) {
+        char hexid[JW_YID_HEX_LEN + 1];
+        a.n = d.n = q.n = 0;
+        if ((rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, ys.y[i], YID_BIN, rec_cb, &a)) ||
+            (rc = jw_store_iter(txn, JW_DB_DELIVERIES, ys.y[i], YID_BIN, rec_cb, &d)) ||
+            (rc = jw_store_iter(txn, JW_DB_REQUESTS, ys.y[i], YID_BIN, rec_cb, &q)))
+            break;
+        sodium_bin2hex(hexid, sizeof hexid, ys.y[i], YID_BIN);
+        if ((rc = traject_derive(profile, hexid, a.arr, a.n, d.arr, d.n, q.arr, q.n, &dv))) break;
+        if (dv.n > 1) qsort(dv.ev, dv.n, sizeof *dv.ev, cmp_id);
+        for (size_t k = 0; k < dv.n && !rc; k++) {
+            if (k > 0 && memcmp(dv.ev[k - 1].id, dv.ev[k].id, 8) == 0) continue; /* as applied */
+            char idhex[17], head[64];
+            sodium_bin2hex(idhex, sizeof idhex, dv.ev[k].id, 8);
+            int hl = snprintf(head, sizeof head, "{\"id\":\"%s\",\"seq\":%llu,", idhex,
+                              (unsigned long long)++seq);
+            jw_json_reset(&ev);
+            jw_json_raw(&ev, head, (size_t)hl);
+            jw_json_raw(&ev, dv.text.buf + dv.ev[k].body_off, dv.ev[k].body_len);
+            jw_json_raw(&ev, "}", 1);
+            if (jw_json_finish(&ev)) rc = JW_TRAJECT_ENOMEM;
+            else rc = cb(seq, ev.buf, ev.len, ctx);
+        }
+    }
+out:
+    free(ys.y);
+    free(a.arr);
+    free(d.arr);
+    free(q.arr);
+    free(dv.ev);
+    jw_json_free(&dv.text);
+    jw_json_free(&dv.one);
+    jw_json_free(&ev);
+    return rc;
+}
