@@ -82,7 +82,7 @@ int jwd_log_open(const char *path)
         errno = e;
         if (rc) return -1;
     }
-    log_journal = 0;
+    if (log_journal) log_journal = 0; /* (no store on a reopen: threads read it) */
     return 0;
 }
 
