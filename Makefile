@@ -13,7 +13,7 @@
 # test, demo and bench targets call it first.
 
 CC      ?= cc
-PKGS    := libxml-2.0 libzmq lmdb libsodium libarchive libcrypto libmicrohttpd xlsxwriter
+PKGS    := libxml-2.0 libzmq lmdb libsodium libarchive libcrypto libmicrohttpd libsystemd xlsxwriter
 DEPS_OK := $(shell pkg-config --exists $(PKGS) criterion 2>/dev/null && command -v valgrind >/dev/null && command -v chromium >/dev/null && command -v scdoc >/dev/null && command -v man >/dev/null && command -v dh >/dev/null && command -v systemd-analyze >/dev/null && command -v nginx >/dev/null && echo yes)
 
 # The one version: the first line of debian/changelog, "jw (VERSION) ...".

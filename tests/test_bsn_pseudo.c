@@ -86,3 +86,29 @@ Test(pseudo, key_file_created_0600_and_stable)
     unlink(path);
     rmdir(dir);
 }
+
+/* A key file owned by another (non-root) user is refused: that user could
+ * change the key. Needs root to give a file away. */
+Test(pseudo, key_file_of_another_user_refused)
+{
+    char dir[] = "/tmp/jw-pseudo-XXXXXX";
+    char path[256];
+    jw_pseudo_t *p = NULL;
+    if (geteuid() != 0) cr_skip_test("needs root to chown a file to another user");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/key", dir);
+    cr_assert_eq(jw_pseudo_open(path, &p), 0);
+    jw_pseudo_free(p);
+    cr_assert_eq(chown(path, 4242, 4242), 0);
+    cr_assert_eq(jw_pseudo_open(path, &p), JW_PSEUDO_EOWNER);
+    cr_assert(strstr(jw_pseudo_strerror(JW_PSEUDO_EOWNER), "another user") != NULL);
+    cr_assert_eq(chown(path, 0, 0), 0); /* root-owned (a system credential) is fine */
+    cr_assert_eq(jw_pseudo_open(path, &p), 0);
+    jw_pseudo_free(p);
+    cr_assert_eq(chown(path, 4242, 4242), 0);
+    cr_assert_eq(truncate(path, 31), 0); /* ownership is checked before the contents */
+    cr_assert_eq(jw_pseudo_open(path, &p), JW_PSEUDO_EOWNER);
+
+    unlink(path);
+    rmdir(dir);
+}

@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_internal.h" /* jw_store__map_rc */
 
 static char tmp[64];
 
@@ -170,7 +173,11 @@ Test(store, refuses_dir_open_to_others)
     cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_EPERM);
     cr_assert_eq(chmod(dir, 0701), 0);
     cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_EPERM);
-    cr_assert_eq(chmod(dir, 0750), 0); /* group access is allowed */
+    cr_assert_eq(chmod(dir, 0750), 0); /* group access is refused too */
+    cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_EPERM);
+    cr_assert_eq(chmod(dir, 0710), 0);
+    cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_EPERM);
+    cr_assert_eq(chmod(dir, 0700), 0);
     s = open_or_die(dir, NULL);
     jw_store_close(s);
     /* A regular file is not a store directory. */
@@ -180,6 +187,63 @@ Test(store, refuses_dir_open_to_others)
     cr_assert_eq(jw_store_open(sub("file"), NULL, &s), JW_STORE_EIO);
     /* The parent must exist: only the last component is created. */
     cr_assert_eq(jw_store_open(sub("no/such"), NULL, &s), JW_STORE_EIO);
+}
+
+/* One writer per store: a second read-write open (here in the same
+ * process, which flock treats like another process) is refused until the
+ * first closes; read-only opens are not. In another process (fork) the
+ * same holds, and the lock dies with its holder. */
+Test(store, single_writer_lock)
+{
+    const char *dir = sub("locked");
+    jw_store_t *a = open_or_die(dir, NULL), *b = (jw_store_t *)&b;
+    jw_store_options_t rp = {.replay = 1}, ro = {.read_only = 1};
+    cr_assert_eq(jw_store_open(dir, NULL, &b), JW_STORE_ELOCKED);
+    cr_assert_null(b);
+    cr_assert_eq(jw_store_open(dir, &rp, &b), JW_STORE_ELOCKED);
+    cr_assert(strstr(jw_store_strerror(JW_STORE_ELOCKED), "in use") != NULL);
+    b = open_or_die(dir, &ro);
+    jw_store_close(b);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        jw_store_t *c = NULL;
+        _exit(jw_store_open(dir, NULL, &c) == JW_STORE_ELOCKED ? 0 : 1);
+    }
+    int wst;
+    cr_assert_eq(waitpid(pid, &wst, 0), pid);
+    cr_assert(WIFEXITED(wst) && WEXITSTATUS(wst) == 0, "another process must be refused");
+    cr_assert_eq(jw_store_close(a), 0);
+    b = open_or_die(dir, NULL); /* free again after close */
+    jw_store_close(b);
+    /* A holder that dies (SIGKILL) releases the lock. */
+    pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        jw_store_t *c = NULL;
+        if (jw_store_open(dir, NULL, &c)) _exit(1);
+        pause();
+        _exit(0);
+    }
+    for (int i = 0; i < 200; i++) { /* until the child holds it (2 s) */
+        if (jw_store_open(dir, NULL, &b) == JW_STORE_ELOCKED) break;
+        if (b) jw_store_close(b);
+        b = NULL;
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    cr_assert_eq(waitpid(pid, &wst, 0), pid);
+    b = open_or_die(dir, NULL);
+    jw_store_close(b);
+}
+
+/* Disk full is said as such, not as a directory problem. */
+Test(store, disk_full_is_reported_as_such)
+{
+    cr_assert_eq(jw_store__map_rc(NULL, ENOSPC), JW_STORE_ENOSPC);
+    cr_assert_eq(jw_store__map_rc(NULL, EDQUOT), JW_STORE_ENOSPC);
+    cr_assert_eq(jw_store__map_rc(NULL, EFBIG), JW_STORE_ENOSPC);
+    cr_assert(strstr(jw_store_strerror(JW_STORE_ENOSPC), "no space left") != NULL);
 }
 
 Test(store, reopen_keeps_data)

@@ -64,35 +64,116 @@ typedef struct {
     const char *seq_file;
     const char *filter;
     int slow_us;
+    int out_is_file;  /* stdout is a regular file */
+    int out_failed;   /* a write to stdout failed: stop */
+    uint64_t saved;   /* seq last written to the seq file */
     uint64_t printed;
     uint64_t gaps;
+    void *mon;        /* handshake monitor of the catch-up socket, or NULL */
 } sub_t;
 
-static void save_seq(const sub_t *s)
+/* 1 when the monitor reports a failed handshake: jwd refused us (a wrong
+ * server key, or our key is not on its allow list). Without this check a
+ * refused client would wait forever: libzmq retries in silence. */
+static int refused(sub_t *s)
 {
-    if (!s->seq_file) return;
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", s->seq_file);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return;
-    fprintf(f, "%llu\n", (unsigned long long)s->last);
-    fclose(f);
-    rename(tmp, s->seq_file);
+    zmq_msg_t p[2];
+    int n, bad = 0;
+    if (!s->mon) return 0;
+    while (jw_wire_recv(s->mon, p, 2, &n, ZMQ_DONTWAIT) == 0) {
+        uint16_t ev = 0;
+        if (n >= 1 && zmq_msg_size(&p[0]) >= 2) memcpy(&ev, zmq_msg_data(&p[0]), 2);
+        if (ev & (ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                  ZMQ_EVENT_HANDSHAKE_FAILED_AUTH))
+            bad = 1;
+        jw_wire_close(p, n);
+    }
+    return bad;
 }
 
-/* Output first, then the seq file: after a crash the file never claims
- * more than was written, so a restart with --seq-file repeats nothing it
- * printed, and what it did not print is fetched again. */
-static void checkpoint(const sub_t *s)
+/* Exactly once across our own SIGKILL (--seq-file):
+ *  - every event line goes out in one write(2) (no stdio buffer that a
+ *    kill would lose or that would flush behind the seq file's back);
+ *  - the seq file is replaced (write to F.tmp, fsync, rename) only after
+ *    the lines up to that seq were written, so it never claims more than
+ *    the output holds;
+ *  - stdout a regular file: at start the last complete line of the file
+ *    is read back, and its seq counts when it is past the seq file (the
+ *    lines written after the last seq-file update are not repeated); a
+ *    torn last line (killed inside a write) is cut off and written again.
+ *    Before each seq-file update the output is fdatasync'ed, so this also
+ *    holds after a power loss.
+ *  - stdout a pipe or terminal: what was written cannot be read back, so
+ *    the seq file is updated after every event line: a SIGKILL between the
+ *    two repeats that one event (at least once, at most one repeat per
+ *    kill; each line carries its seq, so a reader can drop it). Lines are
+ *    smaller than PIPE_BUF, so a reader never sees a torn line. */
+static void save_seq(sub_t *s)
 {
-    fflush(stdout);
+    if (!s->seq_file || s->saved == s->last) return;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", s->seq_file);
+    if (s->out_is_file) fdatasync(1);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    int ok = dprintf(fd, "%llu\n", (unsigned long long)s->last) > 0;
+    if (s->out_is_file) ok = ok && fsync(fd) == 0;
+    if (close(fd) != 0) ok = 0;
+    if (ok && rename(tmp, s->seq_file) == 0) s->saved = s->last;
+}
+
+static void checkpoint(sub_t *s)
+{
     save_seq(s);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Start from the output file when it is ahead of the seq file (see
+ * above); cut a torn last line. */
+static void resume_from_output(sub_t *s)
+{
+    struct stat st;
+    char buf[65536];
+    if (fstat(1, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) return;
+    int fd = open("/proc/self/fd/1", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    off_t from = st.st_size > (off_t)sizeof buf - 1 ? st.st_size - (off_t)sizeof buf + 1 : 0;
+    ssize_t n = pread(fd, buf, sizeof buf - 1, from);
+    close(fd);
+    if (n <= 0) return;
+    buf[n] = '\0';
+    char *nl = memrchr(buf, '\n', (size_t)n);
+    if (!nl) return; /* no complete line in reach: leave the file alone */
+    if (nl != buf + n - 1) {
+        off_t keep = from + (nl - buf) + 1;
+        if (ftruncate(1, keep) == 0)
+            fprintf(stderr, "jwctl subscribe: cut a torn last line from the output (it is written again)\n");
+        *(nl + 1) = '\0';
+    }
+    *nl = '\0';
+    char *line = memrchr(buf, '\n', (size_t)(nl - buf));
+    line = line ? line + 1 : buf;
+    if (from > 0 && line == buf) return; /* the line began before what we read */
+    const char *p = strstr(line, "\"seq\":");
+    if (!p) return;
+    uint64_t seq = strtoull(p + 6, NULL, 10);
+    if (seq > s->last) s->last = seq;
 }
 
 static void deliver(sub_t *s, uint64_t seq, const void *json, size_t len)
 {
-    if (seq != s->last + 1) return; /* duplicates and gaps never reach output */
-    s->last = seq;
+    if (seq != s->last + 1 || s->out_failed) return; /* duplicates and gaps never reach output */
     int show = 1;
     if (s->filter) {
         char pat[64];
@@ -100,16 +181,23 @@ static void deliver(sub_t *s, uint64_t seq, const void *json, size_t len)
         show = memmem(json, len, pat, strlen(pat)) != NULL;
     }
     if (show) {
-        fwrite(json, 1, len, stdout);
-        fputc('\n', stdout);
+        char small[8192];
+        char *line = len + 1 <= sizeof small ? small : malloc(len + 1);
+        if (!line || (memcpy(line, json, len), line[len] = '\n', write_all(1, line, len + 1) != 0)) {
+            if (line != small) free(line);
+            s->out_failed = 1; /* not written: not counted, the seq stays */
+            return;
+        }
+        if (line != small) free(line);
         s->printed++;
     }
+    s->last = seq;
     if (s->slow_us) usleep((useconds_t)s->slow_us);
-    if (seq % 256 == 0) checkpoint(s);
+    if (!s->out_is_file || seq % 256 == 0) checkpoint(s);
 }
 
 /* Fetch everything after s->last from the catch-up endpoint. Returns the
- * store's last seq, or -1 on timeout. */
+ * store's last seq, -1 on timeout, -2 when jwd refused the handshake. */
 static int64_t catch_up(void *dealer, sub_t *s)
 {
     int silent_ms = 0;
@@ -120,8 +208,11 @@ static int64_t catch_up(void *dealer, sub_t *s)
         size_t l[3] = {5, (size_t)n, 4};
         if (jw_wire_send(dealer, f, l, 3, 0)) return -1;
         for (;;) {
-            zmq_pollitem_t pi = {dealer, 0, ZMQ_POLLIN, 0};
-            if (zmq_poll(&pi, 1, 1000) <= 0) {
+            zmq_pollitem_t pi[2] = {{dealer, 0, ZMQ_POLLIN, 0}, {s->mon, 0, ZMQ_POLLIN, 0}};
+            int pr = zmq_poll(pi, s->mon ? 2 : 1, 1000);
+            if (s->mon && (pi[1].revents & ZMQ_POLLIN) && refused(s)) return -2;
+            if (pr > 0 && !(pi[0].revents & ZMQ_POLLIN)) continue;
+            if (pr <= 0) {
                 /* jwd may be restarting: ask again (answers to the old
                  * request are harmless, deliver() drops what it has). */
                 silent_ms += 1000;
@@ -177,6 +268,8 @@ int jwctl_subscribe(const char *state, int argc, char **argv)
     }
     if (!ev_ep[0]) default_ep(ev_ep, sizeof ev_ep, state, "events.sock");
     if (!cu_ep[0]) default_ep(cu_ep, sizeof cu_ep, state, "catchup.sock");
+    struct stat ost;
+    s.out_is_file = fstat(1, &ost) == 0 && S_ISREG(ost.st_mode);
     if (s.seq_file) {
         FILE *f = fopen(s.seq_file, "r");
         unsigned long long v = 0;
@@ -184,6 +277,8 @@ int jwctl_subscribe(const char *state, int argc, char **argv)
             if (fscanf(f, "%llu", &v) == 1) s.last = v;
             fclose(f);
         }
+        s.saved = s.last;
+        resume_from_output(&s);
     }
 
     void *ctx = zmq_ctx_new();
@@ -197,6 +292,19 @@ int jwctl_subscribe(const char *state, int argc, char **argv)
     /* Clone pattern: subscribe first, then fetch the history, then drop live
      * events already seen (seq <= last). */
     zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
+    if (server_pub) {
+        /* Watch the handshake: a refusal is an error, not a silence. */
+        if (zmq_socket_monitor(dealer, "inproc://jwctl-monitor",
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) == 0 &&
+            (s.mon = zmq_socket(ctx, ZMQ_PAIR)) != NULL) {
+            zmq_setsockopt(s.mon, ZMQ_LINGER, &linger, sizeof linger);
+            if (zmq_connect(s.mon, "inproc://jwctl-monitor") != 0) {
+                zmq_close(s.mon);
+                s.mon = NULL;
+            }
+        }
+    }
     if (zmq_connect(sub, ev_ep) || zmq_connect(dealer, cu_ep)) {
         fprintf(stderr, "jwctl: connect: %s\n", zmq_strerror(errno));
         goto out;
@@ -207,11 +315,17 @@ int jwctl_subscribe(const char *state, int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     status = 1;
-    if (catch_up(dealer, &s) < 0) {
+    int64_t cr = catch_up(dealer, &s);
+    if (cr == -2) {
+        fprintf(stderr, "jwctl: %s refused the connection: CURVE handshake failed (wrong --curve-server key, "
+                        "or this client's key is not on jwd's allow list)\n", cu_ep);
+        goto out;
+    }
+    if (cr < 0) {
         fprintf(stderr, "jwctl: no answer from %s\n", cu_ep);
         goto out;
     }
-    while ((!s.until || s.last < s.until) && !sub_stop) {
+    while ((!s.until || s.last < s.until) && !sub_stop && !s.out_failed) {
         zmq_pollitem_t pi = {sub, 0, ZMQ_POLLIN, 0};
         int r = zmq_poll(&pi, 1, 1000);
         if (r < 0) {
@@ -244,14 +358,15 @@ int jwctl_subscribe(const char *state, int argc, char **argv)
         }
         jw_wire_close(p, k);
     }
-    status = 0;
+    status = s.out_failed ? 1 : 0;
+    if (s.out_failed) fprintf(stderr, "jwctl: writing the output: %s\n", strerror(errno));
 out:
-    fflush(stdout);
     save_seq(&s);
     fprintf(stderr, "jwctl subscribe: %llu events, last seq %llu, %llu gaps filled by catch-up\n",
             (unsigned long long)s.printed, (unsigned long long)s.last, (unsigned long long)s.gaps);
     zmq_close(sub);
     zmq_close(dealer);
+    if (s.mon) zmq_close(s.mon);
     zmq_ctx_term(ctx);
     return status;
 usage:

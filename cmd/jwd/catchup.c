@@ -1,5 +1,12 @@
 /* catchup.c - the catch-up endpoint: the event log by seq, and stats.
- * Reads run in their own read transactions and never block the writer. */
+ * Reads run in their own read transactions and never block the writer.
+ *
+ * Bounded per client: the socket keeps at most a few requests and one
+ * reply burst (JWD_CATCHUP_MAX events) queued for a client (main.c sets
+ * the high-water marks and ZMQ_ROUTER_MANDATORY); a reply that does not
+ * fit because the client does not read is cut short without END, and the
+ * client, which asks again when it hears nothing, loses nothing (it keeps
+ * what it had by seq). Sends never block this thread. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +17,6 @@
 #include "jwd.h"
 #include "wire/wire.h"
 
-#define CATCHUP_MAX 5000 /* events per reply burst; the client asks again */
 
 typedef struct {
     void *sock;
@@ -27,7 +33,7 @@ static int send_event(uint64_t seq, const void *data, size_t len, void *ctx)
     int n = snprintf(num, sizeof num, "%llu", (unsigned long long)seq);
     const void *f[4] = {c->id, "EV", num, data};
     size_t l[4] = {c->id_len, 2, (size_t)n, len};
-    if (jw_wire_send(c->sock, f, l, 4, 0)) return -1;
+    if (jw_wire_send(c->sock, f, l, 4, ZMQ_DONTWAIT)) return -1; /* client queue full: cut */
     c->last = seq;
     return --c->left ? 0 : JW_STORE_ITER_STOP;
 }
@@ -46,7 +52,7 @@ static void reply_stats(jwd_t *d, void *sock, const void *id, size_t id_len)
     jwd_stats_t *s = &d->stats;
     uint64_t commits = atomic_load(&s->commits);
     int n = snprintf(text, sizeof text,
-        "received %llu\nacked %llu\nqueue_depth %llu\n"
+        "received %llu\nacked %llu\nqueue_depth %llu\nin_flight_bytes %llu\n"
         "applied %llu\nduplicates %llu\ndeadletters %llu\nevents_emitted %llu\nevents_retracted %llu\n"
         "commits %llu\ncommit_latency_us_last %llu\ncommit_latency_us_max %llu\ncommit_latency_us_mean %llu\n"
         "published_seq %llu\nlast_seq %llu\n"
@@ -54,7 +60,8 @@ static void reply_stats(jwd_t *d, void *sock, const void *id, size_t id_len)
         "total_deadletters_xml %llu\ntotal_deadletters_xsd %llu\ntotal_deadletters_rule %llu\n"
         "total_events_emitted %llu\ntotal_events_retracted %llu\n",
         (unsigned long long)atomic_load(&s->received), (unsigned long long)atomic_load(&s->acked),
-        (unsigned long long)atomic_load(&s->in_flight), (unsigned long long)atomic_load(&s->applied),
+        (unsigned long long)atomic_load(&s->in_flight), (unsigned long long)atomic_load(&s->in_flight_bytes),
+        (unsigned long long)atomic_load(&s->applied),
         (unsigned long long)atomic_load(&s->duplicates), (unsigned long long)atomic_load(&s->deadletters),
         (unsigned long long)atomic_load(&s->events_emitted),
         (unsigned long long)atomic_load(&s->events_retracted), (unsigned long long)commits,
@@ -69,7 +76,7 @@ static void reply_stats(jwd_t *d, void *sock, const void *id, size_t id_len)
         (unsigned long long)t.counts.events_emitted, (unsigned long long)t.counts.events_retracted);
     const void *f[3] = {id, "STATS", text};
     size_t l[3] = {id_len, 5, (size_t)n};
-    jw_wire_send(sock, f, l, 3, 0);
+    jw_wire_send(sock, f, l, 3, ZMQ_DONTWAIT);
 }
 
 void *jwd_catchup_main(void *arg)
@@ -92,22 +99,27 @@ void *jwd_catchup_main(void *arg)
         if (strcmp(cmd, "SINCE") == 0) {
             uint64_t max = strtoull(a2, NULL, 10);
             since_ctx_t c = {sock, id, id_len, strtoull(a1, NULL, 10),
-                             max && max < CATCHUP_MAX ? max : CATCHUP_MAX};
+                             max && max < JWD_CATCHUP_MAX ? max : JWD_CATCHUP_MAX};
             jw_traject_totals_t t = {0};
-            jw_store_read(d->store, read_since, &c);
+            atomic_fetch_add(&d->stats.catchup_requests, 1);
+            if (jw_store_read(d->store, read_since, &c) == -1) {
+                atomic_fetch_add(&d->stats.catchup_dropped, 1);
+                jw_wire_close(parts, n);
+                continue;
+            }
             jw_store_read(d->store, jw_traject_totals_read, &t);
             char s1[24], s2[24];
             int l1 = snprintf(s1, sizeof s1, "%llu", (unsigned long long)c.last);
             int l2 = snprintf(s2, sizeof s2, "%llu", (unsigned long long)t.last_seq);
             const void *f[4] = {id, "END", s1, s2};
             size_t l[4] = {id_len, 3, (size_t)l1, (size_t)l2};
-            jw_wire_send(sock, f, l, 4, 0);
+            if (jw_wire_send(sock, f, l, 4, ZMQ_DONTWAIT)) atomic_fetch_add(&d->stats.catchup_dropped, 1);
         } else if (strcmp(cmd, "STATS") == 0) {
             reply_stats(d, sock, id, id_len);
         } else {
             const void *f[3] = {id, "ERR", "unknown command"};
             size_t l[3] = {id_len, 3, 15};
-            jw_wire_send(sock, f, l, 3, 0);
+            jw_wire_send(sock, f, l, 3, ZMQ_DONTWAIT);
         }
         jw_wire_close(parts, n);
     }

@@ -2,7 +2,9 @@
  * Items arrive as pointers over inproc and leave the same way; a worker
  * never touches the store. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zmq.h>
 
@@ -16,13 +18,21 @@ void *jwd_worker_main(void *arg)
     void *in = zmq_socket(d->zctx, ZMQ_PULL);
     void *out = zmq_socket(d->zctx, ZMQ_PUSH);
     int zero = 0;
+    /* Test hook: sleep after handing an item on, so that a read of the
+     * item after the send (the writer may already have freed it) shows
+     * under ASan every time (scripts/check-jwd-hardening). */
+    const char *delay_env = getenv("JWD_TEST_WORKER_DELAY_MS");
+    useconds_t delay_us = delay_env ? (useconds_t)atoi(delay_env) * 1000u : 0;
     zmq_setsockopt(out, ZMQ_SNDHWM, &zero, sizeof zero);
     zmq_setsockopt(in, ZMQ_RCVHWM, &zero, sizeof zero);
     if (zmq_connect(in, JWD_WORK) || zmq_connect(out, JWD_RESULTS) ||
         jw_ijw_parser_new(d->schema, d->pseudo, &parser) != JW_IJW_OK) {
-        jwd_log("worker: cannot start");
+        jwd_log(LOG_ERR, "worker: cannot start");
+        atomic_fetch_add(&d->threads_failed, 1);
         goto out;
     }
+    atomic_fetch_add(&d->workers_ok, 1);
+    atomic_fetch_add(&d->threads_ok, 1);
     for (;;) {
         jwd_item_t *it;
         if (zmq_recv(in, &it, sizeof it, 0) != (int)sizeof it) continue;
@@ -37,8 +47,12 @@ void *jwd_worker_main(void *arg)
                 it->err.layer = JW_LAYER_NONE;
             }
         }
+        /* Once sent, the item belongs to the writer (and then to main,
+         * which frees it): read nothing of it after the send. */
+        int poison = it->poison;
         zmq_send(out, &it, sizeof it, 0);
-        if (it->poison) break;
+        if (delay_us) usleep(delay_us);
+        if (poison) break;
     }
 out:
     jw_ijw_parser_free(parser);

@@ -108,6 +108,18 @@ static int read_last(jw_txn_t *txn, void *ctx)
     return jw_store_last_seq(txn, ctx);
 }
 
+void jwd_stats_commit(jwd_stats_t *s, uint64_t us)
+{
+    static const double bounds[JWD_LAT_BUCKETS] = JWD_LAT_BOUNDS;
+    int k = 0;
+    while (k < JWD_LAT_BUCKETS && (double)us / 1e6 > bounds[k]) k++;
+    atomic_fetch_add(&s->commit_hist[k], 1);
+    atomic_fetch_add(&s->commits, 1);
+    atomic_store(&s->commit_us_last, us);
+    atomic_fetch_add(&s->commit_us_total, us);
+    if (us > atomic_load(&s->commit_us_max)) atomic_store(&s->commit_us_max, us);
+}
+
 void *jwd_writer_main(void *arg)
 {
     jwd_t *d = arg;
@@ -122,19 +134,25 @@ void *jwd_writer_main(void *arg)
     b.items = calloc((size_t)d->o->batch, sizeof *b.items);
     if (!b.items || zmq_connect(acks, JWD_ACKS) ||
         jw_traject_new(d->profile, &b.traject) != JW_TRAJECT_OK) {
-        jwd_log("writer: cannot start");
+        jwd_log(LOG_ERR, "writer: cannot start");
+        atomic_fetch_add(&d->threads_failed, 1);
         goto out;
     }
+    atomic_store(&d->writer_beat_ms, now_us() / 1000u);
+    atomic_fetch_add(&d->threads_ok, 1);
     jw_store_read(d->store, read_last, &pc.last);
     atomic_store(&d->stats.published_seq, pc.last);
 
-    while (poisons < d->o->workers) {
+    /* main sets poisons_expected (to the workers that run) when stopping;
+     * the idle poll below wakes every 100 ms to look at it (and beat). */
+    while (poisons < atomic_load(&d->poisons_expected)) {
         /* Block for the first item, then take what comes within batch_ms. */
         b.n = 0;
         uint64_t deadline = 0;
-        while (b.n < (size_t)d->o->batch && poisons < d->o->workers) {
+        while (b.n < (size_t)d->o->batch && poisons < atomic_load(&d->poisons_expected)) {
             jwd_item_t *it;
-            long timeout = -1;
+            long timeout = 100;
+            atomic_store(&d->writer_beat_ms, now_us() / 1000u);
             if (b.n) {
                 /* Commit when the batch is full, when batch_ms has passed
                  * since its first message, or as soon as the queue has
@@ -166,22 +184,22 @@ void *jwd_writer_main(void *arg)
         if (rc) {
             /* Nothing of the batch is stored: send no acks, the senders
              * resend after their timeout. */
-            jwd_log("writer: batch of %zu not applied: %s", b.n, jw_traject_strerror(rc));
+            jwd_log(LOG_ERR, "writer: batch of %zu not applied (senders will resend): %s", b.n,
+                    jw_traject_strerror(rc));
             for (size_t i = 0; i < b.n; i++) b.items[i]->status[0] = '\0';
         } else {
-            atomic_fetch_add(&d->stats.commits, 1);
-            atomic_store(&d->stats.commit_us_last, dt);
-            atomic_fetch_add(&d->stats.commit_us_total, dt);
-            if (dt > atomic_load(&d->stats.commit_us_max)) atomic_store(&d->stats.commit_us_max, dt);
+            jwd_stats_commit(&d->stats, dt);
             atomic_fetch_add(&d->stats.applied, b.counts.applied);
             atomic_fetch_add(&d->stats.duplicates, b.counts.duplicates);
             atomic_fetch_add(&d->stats.deadletters, b.counts.deadletters);
+            for (int l = JW_LAYER_XML; l <= JW_LAYER_RULE; l++)
+                atomic_fetch_add(&d->stats.deadletters_layer[l], b.counts.deadletters_by_layer[l]);
             atomic_fetch_add(&d->stats.events_emitted, b.counts.events_emitted);
             atomic_fetch_add(&d->stats.events_retracted, b.counts.events_retracted);
             for (size_t i = 0; i < b.n; i++) {
                 jwd_item_t *it = b.items[i];
                 if (it->status[0] == 'X')
-                    jwd_log("dead letter: %s: %s", it->status + 2,
+                    jwd_log(LOG_NOTICE, "dead letter: %s: %s", it->status + 2,
                             it->valid ? "identity conflict" : it->err.message);
             }
         }

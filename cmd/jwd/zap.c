@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <zmq.h>
 
@@ -17,6 +18,8 @@ typedef struct {
     void *sock;
     uint8_t (*keys)[32];
     size_t n;
+    unsigned long long refused;
+    time_t last_log;
 } zap_t;
 
 static void *zap_main(void *arg)
@@ -38,7 +41,19 @@ static void *zap_main(void *arg)
                             ok ? "OK" : "client key not allowed", "", ""};
         size_t l[6] = {3, n >= 2 ? zmq_msg_size(&p[1]) : 0, 3, ok ? 2 : 22, 0, 0};
         jw_wire_send(z->sock, f, l, 6, 0);
-        if (!ok) jwd_log("curve: refused a client key not on the allow list");
+        if (!ok) {
+            /* Say which key, so the operator can tell a missing entry from
+             * a stranger; rate-limited against a flood of attempts. */
+            char z85[41] = "?";
+            if (n >= 7 && zmq_msg_size(&p[6]) == 32) zmq_z85_encode(z85, zmq_msg_data(&p[6]), 32);
+            z->refused++;
+            time_t now = time(NULL);
+            if (now != z->last_log) {
+                jwd_log(LOG_WARNING, "curve: refused a client key not on the allow list: %s (%llu refused so far)",
+                        z85, (unsigned long long)z->refused);
+                z->last_log = now;
+            }
+        }
         jw_wire_close(p, n);
     }
     zmq_close(z->sock);
@@ -73,7 +88,7 @@ int jwd_zap_start(jwd_t *d, const char *allow_file, pthread_t *thread)
         free(z);
         return -1;
     }
-    jwd_log("curve: %zu client keys allowed", z->n);
+    jwd_log(LOG_INFO, "curve: %zu client keys allowed", z->n);
     return pthread_create(thread, NULL, zap_main, z) ? -1 : 0;
 }
 
@@ -82,7 +97,7 @@ int jwd_secure_socket(jwd_t *d, void *sock, const char *endpoint)
 {
     if (strncmp(endpoint, "tcp://", 6) == 0) {
         if (!d->curve) {
-            jwd_log("warning: %s without CURVE: anyone who reaches it can connect", endpoint);
+            jwd_log(LOG_WARNING, "%s without CURVE: anyone who reaches it can connect", endpoint);
         } else {
             int one = 1;
             if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one) ||

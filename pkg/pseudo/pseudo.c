@@ -24,6 +24,7 @@ const char *jw_pseudo_strerror(int rc)
     case JW_PSEUDO_ENOMEM: return "out of memory";
     case JW_PSEUDO_EINIT: return "libsodium initialisation failed";
     case JW_PSEUDO_EBSN: return "not a 9-digit number";
+    case JW_PSEUDO_EOWNER: return "key file is owned by another user (must be owned by the user running jw, or root)";
     default: return "unknown pseudonymisation error";
     }
 }
@@ -92,6 +93,11 @@ int jw_pseudo_open(const char *path, jw_pseudo_t **out)
     if (fstat(fd, &st) != 0) goto out;
     if (st.st_mode & (S_IRWXG | S_IRWXO)) {
         rc = JW_PSEUDO_EPERM;
+        goto out;
+    }
+    /* Whoever owns the file can change the key and so every pseudonym. */
+    if (st.st_uid != geteuid() && st.st_uid != 0) {
+        rc = JW_PSEUDO_EOWNER;
         goto out;
     }
     /* Read one byte more than a key to notice a file that is too long. */

@@ -3,7 +3,9 @@
  * yid = first 16 bytes of HMAC-SHA256(key, BSN as 9 ASCII digits), written
  * as 32 lowercase hex characters. The key is 32 random bytes in a key file
  * that is created with mode 0600 when absent and refused when its mode lets
- * the group or others read or write it. A BSN given to these functions is
+ * the group or others read or write it, or when it is owned by a user
+ * other than this process's effective user or root (root-owned: a key
+ * provided by the system, e.g. a systemd credential). A BSN given to these functions is
  * used and forgotten: nothing here stores, logs or returns it.
  */
 #ifndef JW_PSEUDO_H
@@ -22,6 +24,7 @@ enum {
     JW_PSEUDO_ENOMEM = -4,
     JW_PSEUDO_EINIT = -5,     /* libsodium failed to initialise */
     JW_PSEUDO_EBSN = -6,      /* the input is not 9 digits */
+    JW_PSEUDO_EOWNER = -7,    /* the key file belongs to another user */
 };
 const char *jw_pseudo_strerror(int rc);
 

@@ -6,8 +6,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -41,7 +45,7 @@ const char *jw_store_strerror(int rc)
     switch (rc) {
     case JW_STORE_OK: return "ok";
     case JW_STORE_NOTFOUND: return "no such key";
-    case JW_STORE_EPERM: return "state directory is accessible to others (needs mode 0700) or access denied";
+    case JW_STORE_EPERM: return "state directory is accessible to group or others (needs mode 0700) or access denied";
     case JW_STORE_EIO: return "state directory could not be created or read";
     case JW_STORE_ENOENT: return "state store does not exist";
     case JW_STORE_ENOMEM: return "out of memory";
@@ -55,6 +59,8 @@ const char *jw_store_strerror(int rc)
     case JW_STORE_ECORRUPT: return "state store is corrupt or not an LMDB store";
     case JW_STORE_EBADTXN: return "transaction already failed and must be aborted";
     case JW_STORE_ELMDB: return "state store (LMDB) error";
+    case JW_STORE_ENOSPC: return "no space left on the disk of the state store (or a quota or file size limit was reached)";
+    case JW_STORE_ELOCKED: return "state store is in use by another process (a running jwd or jw-replay --direct)";
     default: return "unknown error";
     }
 }
@@ -84,8 +90,10 @@ int jw_store__map_rc(jw_txn_t *txn, int rc)
     case EACCES:
     case EPERM: return txn ? JW_STORE_ERDONLY : JW_STORE_EPERM;
     case EINVAL: return JW_STORE_EINVAL;
-    case EIO:
-    case ENOSPC: return JW_STORE_EIO;
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG: return JW_STORE_ENOSPC;
+    case EIO: return JW_STORE_EIO;
     default: return JW_STORE_ELMDB;
     }
 }
@@ -105,13 +113,36 @@ static int prepare_dir(const char *dir, int read_only)
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT) return errno == EACCES ? JW_STORE_EPERM : JW_STORE_EIO;
         if (read_only) return JW_STORE_ENOENT;
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) return JW_STORE_EIO;
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return errno == ENOSPC || errno == EDQUOT ? JW_STORE_ENOSPC : JW_STORE_EIO;
         /* mkdir's mode is filtered by the umask; say exactly what we mean. */
         if (chmod(dir, 0700) != 0) return JW_STORE_EIO;
         if (stat(dir, &st) != 0) return JW_STORE_EIO;
     }
     if (!S_ISDIR(st.st_mode)) return JW_STORE_EIO;
-    if (st.st_mode & 0007) return JW_STORE_EPERM;
+    if (st.st_mode & 0077) return JW_STORE_EPERM;
+    return 0;
+}
+
+/* One writer per store: an exclusive flock on dir/lock for the life of
+ * the open store. flock (not fcntl) locks belong to the open file
+ * description, so a second open in this process conflicts too (LMDB
+ * forbids two environments on one store in a process), and the kernel
+ * releases the lock when the process dies. */
+static int take_lock(const char *dir, int *fd_out)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/lock", dir);
+    if (n < 0 || (size_t)n >= sizeof path) return JW_STORE_EINVAL;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return errno == EACCES ? JW_STORE_EPERM : jw_store__map_rc(NULL, errno);
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) continue;
+        int e = errno;
+        close(fd);
+        return e == EWOULDBLOCK ? JW_STORE_ELOCKED : jw_store__map_rc(NULL, e);
+    }
+    *fd_out = fd;
     return 0;
 }
 
@@ -163,6 +194,26 @@ static int begin_write(jw_store_t *s, MDB_txn **out)
     return JW_STORE_ELMDB;
 }
 
+/* LMDB reports a short write at commit as EIO ("filesystem full?"): a
+ * full disk or a file size limit usually shows that way, not as ENOSPC.
+ * Tell the operator which it is when we can see it: the filesystem has
+ * (almost) no room left, or data.mdb reached RLIMIT_FSIZE. */
+static int refine_eio(jw_store_t *s, int rc)
+{
+    char path[4096];
+    struct statvfs vfs;
+    struct stat st;
+    struct rlimit rl;
+    if (rc != JW_STORE_EIO) return rc;
+    if (statvfs(s->dir, &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < (uint64_t)1 << 20)
+        return JW_STORE_ENOSPC;
+    int n = snprintf(path, sizeof path, "%s/data.mdb", s->dir);
+    if (n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0 && getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
+        rl.rlim_cur != RLIM_INFINITY && (uint64_t)st.st_size + (1u << 16) >= (uint64_t)rl.rlim_cur)
+        return JW_STORE_ENOSPC;
+    return rc;
+}
+
 /* The retry loop shared by open (creating the databases) and
  * jw_store_write. */
 static int run_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
@@ -174,7 +225,7 @@ static int run_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
         rc = fn(&t, ctx);
         if (rc == 0 && !t.map_full && !t.txn_full) {
             /* On failure mdb_txn_commit frees the txn itself. */
-            rc = jw_store__map_rc(&t, mdb_txn_commit(t.txn));
+            rc = refine_eio(s, jw_store__map_rc(&t, mdb_txn_commit(t.txn)));
         } else {
             mdb_txn_abort(t.txn);
         }
@@ -306,10 +357,16 @@ int jw_store_open(const char *dir, const jw_store_options_t *opt, jw_store_t **o
         goto out;
     }
 
-    if (!(s = calloc(1, sizeof *s)) || !(s->dir = strdup(dir))) {
+    if (!(s = calloc(1, sizeof *s))) {
         rc = JW_STORE_ENOMEM;
         goto out;
     }
+    s->lock_fd = -1;
+    if (!(s->dir = strdup(dir))) {
+        rc = JW_STORE_ENOMEM;
+        goto out;
+    }
+    if (!o.read_only && (rc = take_lock(dir, &s->lock_fd))) goto out;
     s->read_only = o.read_only;
     s->replay = o.replay;
     s->max_map = round_to_page(o.max_map_size);
@@ -360,6 +417,7 @@ out:
     if (s) {
         if (s->env) mdb_env_close(s->env);
         if (s->maplock_ready) pthread_rwlock_destroy(&s->maplock);
+        if (s->lock_fd >= 0) close(s->lock_fd);
         free(s->dir);
         free(s);
     }
@@ -389,6 +447,7 @@ int jw_store_close(jw_store_t *s)
     if (s->replay) rc = jw_store_sync(s);
     mdb_env_close(s->env);
     pthread_rwlock_destroy(&s->maplock);
+    if (s->lock_fd >= 0) close(s->lock_fd); /* releases the flock */
     free(s->dir);
     free(s);
     return rc;

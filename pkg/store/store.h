@@ -45,7 +45,7 @@
 enum {
     JW_STORE_OK = 0,
     JW_STORE_NOTFOUND = -100, /* no such key (not an error for most callers) */
-    JW_STORE_EPERM = -101,    /* directory is accessible to others, or access denied */
+    JW_STORE_EPERM = -101,    /* directory is accessible to group or others, or access denied */
     JW_STORE_EIO = -102,      /* a filesystem call failed (mkdir, stat, not a directory) */
     JW_STORE_ENOENT = -103,   /* read-only open of a directory/store that does not exist */
     JW_STORE_ENOMEM = -104,
@@ -59,6 +59,8 @@ enum {
     JW_STORE_ECORRUPT = -112, /* LMDB reports corruption, or an internal record is malformed */
     JW_STORE_EBADTXN = -113,  /* an earlier operation of this txn failed; return its error */
     JW_STORE_ELMDB = -114,    /* any other LMDB failure */
+    JW_STORE_ENOSPC = -115,   /* no space left on the device (or quota / file size limit) */
+    JW_STORE_ELOCKED = -116,  /* another process has the store open for writing */
     JW_STORE_ERR_MAX = -100,
     JW_STORE_ERR_MIN = -199,
 };
@@ -107,8 +109,15 @@ typedef struct {
 
 /* Open (creating when missing) the store in directory dir.
  * - dir is created with mode 0700 when it does not exist (its parent must
- *   exist); a directory whose mode gives others any access (mode & 0007)
- *   is refused with JW_STORE_EPERM. The LMDB files are created 0600.
+ *   exist); a directory whose mode gives the group or others any access
+ *   (mode & 0077) is refused with JW_STORE_EPERM. The LMDB files are
+ *   created 0600.
+ * - a read-write open (also replay mode) takes an exclusive flock(2) on
+ *   dir/lock, held until jw_store_close (or the process ends, also by
+ *   SIGKILL: the kernel drops the lock). A second read-write open of the
+ *   same directory, by this or another process, gets JW_STORE_ELOCKED:
+ *   one writer per store (jwd, jw-replay --direct). Read-only opens take
+ *   no lock.
  * - all named databases are opened once here; stale reader slots left by
  *   dead processes are cleared (mdb_reader_check).
  * - a new store gets META "schema_version" = JW_STORE_SCHEMA_VERSION; a

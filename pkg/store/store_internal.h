@@ -23,6 +23,7 @@ struct jw_store {
     size_t max_map;
     atomic_int writing; /* a jw_store_write is running (catches nesting) */
     char *dir;
+    int lock_fd; /* dir/lock, flock(LOCK_EX) while open read-write; -1 when none */
 };
 
 struct jw_txn {
