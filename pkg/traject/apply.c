@@ -682,6 +682,9 @@ int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
     case JW_MSG_307: rc = store_30x(t, txn, msg, msgid, hash); break;
     case JW_MSG_315: rc = store_315(t, txn, msg, msgid, hash); break;
     case JW_MSG_323: rc = store_323(t, txn, msg, msgid, counts); break;
+    case JW_MSG_302: case JW_MSG_306: case JW_MSG_308: case JW_MSG_316:
+    case JW_MSG_318: case JW_MSG_320: case JW_MSG_317: case JW_MSG_319:
+    case JW_MSG_325: rc = 0; break; /* recorded: identity kept, no trajectory effect yet */
     default: rc = JW_TRAJECT_ECORRUPT; break;
     }
     if (rc) return rc;
