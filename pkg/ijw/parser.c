@@ -106,10 +106,21 @@ static void set_small(jw_ijw_parser_t *p, const char *field, const char *s, size
     *dst = (int)v;
 }
 
+/* A date the XSD accepts (xs:date allows a year before 1 or after 9999)
+ * but jw cannot represent: refused by jw's own rule, not as an XSD error,
+ * because the standard's schema calls it valid (rule "DATE"). */
+static void date_error(jw_ijw_parser_t *p, const char *field)
+{
+    if (p->have_value) return;
+    p->have_value = 1;
+    jw_ijw_error_set(&p->value_err, JW_LAYER_RULE, "DATE", xmlSAX2GetLineNumber(p->ctxt),
+                     "%s is not a date jw can read (year 0001-9999, YYYY-MM-DD)", field);
+}
+
 static void set_date(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
                      jw_date_t *dst)
 {
-    if (jw_date_parse(s, n, dst)) value_error(p, field);
+    if (jw_date_parse(s, n, dst)) date_error(p, field);
 }
 
 static void set_str(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
@@ -333,7 +344,7 @@ static void end_client(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *
         jw_date_t d;
         int y, mo;
         if (jw_date_parse(s, n, &d)) {
-            value_error(p, "Geboortedatum");
+            date_error(p, "Geboortedatum");
             return;
         }
         jw_date_to_ymd(d, &y, &mo, NULL); /* the day is dropped on purpose */
