@@ -157,6 +157,7 @@ typedef struct {
     jw_agb_t verwijzer_agb;             /* ZorgverlenerCode, "" when absent */
     int has_beschikkingnummer;
     int has_beschikking_ingangsdatum;
+    int has_verwijzer_naam;             /* Verwijzer/Naam given */
 } jw_ijw_verzoek_t;
 
 /* JW305 StartProduct and JW307 StopProduct */
@@ -274,6 +275,14 @@ typedef struct {
     jw_ijw_verzoekinfo_t verzoek;       /* JW317, JW319 */
     jw_ijw_wijziging_t *wijzigingen;    /* JW317 lines */
     size_t n_wijzigingen, cap_wijzigingen;
+
+    /* The first level-2 violation the parser found on values this record
+     * does not keep (birth dates, names, contacts, relations, a client
+     * twice); rule[0] == '\0' when none. The rule layer reports it. */
+    struct {
+        char rule[8];
+        char message[160];
+    } finding;
 } jw_ijw_msg_t;
 
 /* Zero-initialise before first use; jw_ijw_parse() clears and reuses the

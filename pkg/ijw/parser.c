@@ -48,6 +48,7 @@ struct jw_ijw_parser {
     jw_ijw_error_t xml_err;
     jw_ijw_error_t xsd_err;
     jw_ijw_error_t value_err; /* a field we read did not convert */
+    jw_ijw_findings_t fs;     /* rules on values the record does not keep */
 };
 
 /* ---- small converters (input may be anything: the XSD verdict comes
@@ -229,6 +230,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
         root_detect(p, local, uri);
         return;
     }
+    jw_ijw_findings_start(&p->fs, m, (const char *)local, (const char *)parent);
     if (IS(local, "Client") && (p->depth == 2 || IS(parent, "Clienten"))) {
         jw_ijw_client_t *c = PUSH(p, m, clients);
         if (c) c->geslacht = JW_NONE;
@@ -395,6 +397,7 @@ static void end_315(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *par
         else if (IS(parent, "Verwijzer")) {
             if (IS(local, "Type")) set_small(p, "Verwijzer/Type", s, n, &v->verwijzer_type);
             else if (IS(local, "ZorgverlenerCode")) SET_STR(p, "ZorgverlenerCode", s, n, v->verwijzer_agb);
+            else if (IS(local, "Naam")) v->has_verwijzer_naam = 1;
         }
     }
 }
@@ -535,7 +538,9 @@ static void end_325(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *par
                     const char *s, size_t n)
 {
     jw_ijw_declaratie_t *d = &p->msg->declaratie;
-    if (IS(parent, "DeclaratieAntwoord")) {
+    if (IS(local, "DeclaratieAntwoord")) {
+        d->has_antwoord = 1;
+    } else if (IS(parent, "DeclaratieAntwoord")) {
         if (IS(local, "DeclaratieNummer")) SET_STR(p, "DeclaratieNummer", s, n, d->nummer);
         else if (IS(local, "TotaalIngediendBedrag") && d->totaal_dc == 'C') d->totaal = -d->totaal;
         else if (IS(local, "TotaalToegekendBedrag") && d->toegekend_dc == 'C') d->toegekend = -d->toegekend;
@@ -576,6 +581,8 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
     case JW_MSG_325: end_325(p, local, parent, s, n); break;
     default: break;
     }
+    jw_ijw_findings_end(&p->fs, p->msg, (const char *)local, (const char *)parent,
+                        (const char *)gp, s, n);
     if (IS(local, "RetourCode") && IS(parent, "RetourCodes"))
         end_retourcode(p, gp, s, n);
     else if (jw_ijw_is_retour(p->msg->type) || p->msg->type == JW_MSG_325)
@@ -642,6 +649,7 @@ int jw_ijw_parser_new(const jw_ijw_schema_t *schema, const jw_pseudo_t *pseudo,
     p->sax.internalSubset = on_doctype;
     p->sax.serror = on_xml_error;
 
+    if (jw_ijw_findings_init(&p->fs)) goto out;
     p->ctxt = xmlCreatePushParserCtxt(&p->sax, p, NULL, 0, NULL);
     if (!p->ctxt) goto out;
     p->vctxt = xmlSchemaNewValidCtxt(schema->schema);
@@ -660,6 +668,7 @@ void jw_ijw_parser_free(jw_ijw_parser_t *p)
     if (p->vctxt) xmlSchemaFreeValidCtxt(p->vctxt);
     if (p->ctxt) xmlFreeParserCtxt(p->ctxt);
     sodium_memzero(p->text, sizeof p->text);
+    jw_ijw_findings_free(&p->fs);
     free(p);
 }
 
@@ -781,6 +790,7 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
     p->text_len = 0;
     p->text_overflow = 0;
     p->oom = p->have_stop = p->have_xml = p->have_xsd = p->have_value = 0;
+    jw_ijw_findings_reset(&p->fs);
 
     if (xmlCtxtResetPush(p->ctxt, NULL, 0, name, "UTF-8") != 0) {
         rc = JW_IJW_ENOMEM;
@@ -797,7 +807,7 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
     xmlSchemaSAXUnplug(plug);
     plug = NULL;
 
-    if (p->oom) {
+    if (p->oom || p->fs.oom) {
         rc = JW_IJW_ENOMEM;
     } else if (p->have_stop) {
         *err = p->stop_err;
@@ -832,6 +842,7 @@ out:
         msg->type = JW_MSG_UNKNOWN;
         memset(&msg->retour, 0, sizeof msg->retour);
         memset(&msg->verzoek, 0, sizeof msg->verzoek);
+        memset(&msg->finding, 0, sizeof msg->finding);
         memset(&msg->header, 0, sizeof msg->header);
         memset(&msg->declaratie, 0, sizeof msg->declaratie);
     }
