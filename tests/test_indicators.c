@@ -1155,3 +1155,21 @@ Test(indicators, http)
     close(out[0]);
     scen_close(&s);
 }
+
+/* IND-16/17 with a JW325 (fixtures/scenarios/refusals): declared 100.00
+ * (RF-A1) + 75.00 (RF-A2) = 175.00; the JW325 refuses RF-A2 (75.00), so
+ * awarded = 175.00 - 75.00 = 100.00, for one youth (youth 2's only line is
+ * refused). The refused JW301 and JW319 change no cost. */
+Test(indicators, refused_declaration_lines)
+{
+    scen_t s;
+    scen_open(&s, "zuid-limburg", "fixtures/scenarios/refusals");
+    jw_ind_t *I = s.ind;
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "cost_eur", 100);
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "declared_eur", 175);
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "refused_eur", 75);
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "youths", 1);
+    EQ(I, "IND-16", "2025", NULL, NULL, "per_youth_eur", 100);
+    EQ(I, "IND-16", "2025", NULL, NULL, "refused_eur", 75);
+    scen_close(&s);
+}

@@ -89,14 +89,17 @@ static const jw_ind_def_t CATALOGUE[] = {
          C("transferred_youths", "residential youths transferred", COUNT),
          C("without_transfer_pct", "residential without transfer %", PERCENT)}, 0},
     {"IND-16", "Kosten per jeugdige", "Cost per youth",
-     "Declared minus credited amounts (amount_cents) by ProductPeriode Begindatum, divided by the "
-     "distinct youths whose net amount in the cell is not zero. JW325 rejections are not in the "
-     "event stream and are not subtracted.",
-     3, {C("cost_eur", "net declared EUR", EUR), C("youths", "youths with declarations", COUNT),
-         C("per_youth_eur", "EUR per youth", EUR)}, 2},
+     "Awarded cost: declared minus credited amounts (amount_cents) by ProductPeriode Begindatum, "
+     "without the lines a JW325 refused, divided by the distinct youths whose net awarded amount "
+     "in the cell is not zero. Also shown: declared (awarded + refused) and refused.",
+     5, {C("cost_eur", "awarded EUR", EUR), C("youths", "youths with declarations", COUNT),
+         C("per_youth_eur", "EUR per youth", EUR), C("declared_eur", "declared EUR", EUR),
+         C("refused_eur", "refused EUR", EUR)}, 2},
     {"IND-17", "Totale kosten", "Total cost",
-     "Declared minus credited amounts (amount_cents) by ProductPeriode Begindatum.",
-     2, {C("cost_eur", "net declared EUR", EUR), C("youths", "youths with declarations", COUNT)}, 0},
+     "Awarded cost: declared minus credited amounts (amount_cents) by ProductPeriode Begindatum, "
+     "without the lines a JW325 refused. Also shown: declared (awarded + refused) and refused.",
+     4, {C("cost_eur", "awarded EUR", EUR), C("youths", "youths with declarations", COUNT),
+         C("declared_eur", "declared EUR", EUR), C("refused_eur", "refused EUR", EUR)}, 0},
     {"IND-23", "Tijdigheid berichten", "Message timeliness",
      "JW305/JW307 reports (delivery events carrying msg_date, the message Dagtekening) dated in the "
      "period; on time = msg_date no later than the 5th working day after the reported date "

@@ -747,6 +747,9 @@ static int apply_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign)
         }
         if ((rc = current_hend(txn, &hend))) return rc;
         return ep_event(ind, txn, e, sign, hend);
+    case EV_REFUSED:
+        if ((rc = horizon_add(ind, txn, e->date, sign))) return rc;
+        return fan_cnt(txn, Q_REFUSED, e->date, &a, sign * e->amount);
     case EV_DECLARED: {
         if ((rc = horizon_add(ind, txn, e->date, sign))) return rc;
         if ((rc = fan_cnt(txn, Q_COST, e->date, &a, sign * e->amount))) return rc;

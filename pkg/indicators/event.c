@@ -176,7 +176,7 @@ static const struct {
     {"stop", EV_STOP},         {"transfer", EV_TRANSFER},
     {"recidive", EV_RECIDIVE}, {"delivery_start", EV_DSTART},
     {"delivery_stop", EV_DSTOP}, {"declared", EV_DECLARED},
-    {"retract", EV_RETRACT},
+    {"retract", EV_RETRACT},   {"refused", EV_REFUSED},
 };
 
 static int class_of(const char *s)
@@ -354,7 +354,8 @@ int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, e
     if ((e->type == EV_START || e->type == EV_STOP) && !have_cls) FAIL("no 'class'");
     if (e->type == EV_STOP && (!have_dur || !have_cont || e->start == IND_NONE32))
         FAIL("stop without duration_days, continued or start");
-    if (e->type == EV_DECLARED && !have_amount) FAIL("declared without amount_cents");
+    if ((e->type == EV_DECLARED || e->type == EV_REFUSED) && !have_amount)
+        FAIL("declared or refused without amount_cents");
     if (e->type != EV_REQUEST && e->type != EV_DECLARED && !e->gemeente[0]) FAIL("no 'gemeente'");
     if (!e->segment[0]) snprintf(e->segment, sizeof e->segment, "overig");
     e->verblijf = (uint8_t)jw_profile_segment_verblijf(profile, e->segment);

@@ -34,6 +34,7 @@ typedef enum {
     EV_DSTOP,
     EV_DECLARED,
     EV_RETRACT,
+    EV_REFUSED,  /* a declaration line a JW325 refused: not awarded */
 } ev_type_t;
 
 #define IND_NONE32 INT32_MIN
@@ -113,6 +114,7 @@ enum {
     Q_Y16,      /* distinct youths with net declared cents != 0 */
     Q_T23_N,    /* delivery messages with a message date */
     Q_T23_OK,   /* ... sent within 5 working days */
+    Q_REFUSED,  /* declared cents a JW325 refused (never in Q_COST) */
 };
 
 /* Sets (distinct yids); each keeps its count in the matching Q_. */

@@ -388,11 +388,18 @@ static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_i
         row->v[2] = vcount(q, inter);
         row->v[3] = vshare(q, b - inter, b);
     } else if (id_is(d, "IND-16") || id_is(d, "IND-17")) {
-        if ((rc = rd_sum(&c, Q_COST, &a)) || (rc = rd_setcount(&c, S_Y16, Q_Y16, &b))) return rc;
+        int64_t refused = 0;
+        if ((rc = rd_sum(&c, Q_COST, &a)) || (rc = rd_setcount(&c, S_Y16, Q_Y16, &b)) ||
+            (rc = rd_sum(&c, Q_REFUSED, &refused)))
+            return rc;
         row->v[0] = vderived((double)a / 100.0, 0, small(q, b));
         row->v[1] = vcount(q, b);
+        int k = 2;
         if (id_is(d, "IND-16"))
-            row->v[2] = vderived(b ? (double)a / 100.0 / (double)b : 0, b == 0, small(q, b));
+            row->v[k++] = vderived(b ? (double)a / 100.0 / (double)b : 0, b == 0, small(q, b));
+        /* awarded (cost_eur) = declared - refused */
+        row->v[k++] = vderived((double)(a + refused) / 100.0, 0, small(q, b));
+        row->v[k] = vderived((double)refused / 100.0, 0, small(q, b));
     } else if (id_is(d, "IND-23")) {
         if ((rc = rd_sum(&c, Q_T23_N, &a)) || (rc = rd_sum(&c, Q_T23_OK, &b))) return rc;
         row->v[0] = vcount(q, a);
