@@ -619,15 +619,14 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
  * A refused heenbericht counts as not sent. Refusals are stored as facts
  * of their own, and a youth's facts are filtered by them each time the
  * youth is derived, so the result is the same whichever arrives first.
- * Beside the message identities (which start with a digit), JW_DB_MESSAGES
+ * Beside the message identities (which start with a digit), JW_DB_REFUSALS
  * holds:
  *   "X/<identity>"          the heenbericht is refused -> the refusing message
  *   "Y/<identity>"          the youth (yid hex) of a heenbericht's facts
  *   "Q/<aanbieder>/<ref>"   the youth of a request (JW315 line)
  *   "q/<aanbieder>/<ref>"   the request is refused -> the JW319
  *   "L/<identity>"          a JW323's ReferentieNummers, 20 bytes each
- * and JW_DB_DECLARATIONS holds 'R' + line key (30 bytes) -> the JW325
- * that refused the line (line keys are 29 bytes, so they never clash). */
+ *   'R' + line key (30 bytes) the line is refused -> the JW325 */
 
 static int key_get(jw_txn_t *txn, jw_db_t db, const char *key, const void **val, size_t *vlen,
                    int *found)
@@ -643,7 +642,7 @@ static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes)
     const void *v;
     size_t vl;
     snprintf(key, sizeof key, "X/%s", msgid);
-    return key_get(txn, JW_DB_MESSAGES, key, &v, &vl, yes);
+    return key_get(txn, JW_DB_REFUSALS, key, &v, &vl, yes);
 }
 
 /* A request refused by a JW319 that is not itself refused (JW320). */
@@ -654,7 +653,7 @@ static int request_refused(jw_txn_t *txn, const char *aanbieder, const char *ref
     size_t vl;
     int found, rc;
     snprintf(key, sizeof key, "q/%s/%s", aanbieder, ref);
-    if ((rc = key_get(txn, JW_DB_MESSAGES, key, &v, &vl, &found)) || !found) {
+    if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found)) || !found) {
         *yes = 0;
         return rc;
     }
@@ -671,7 +670,7 @@ static int line_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, i
     size_t vl;
     key[0] = 'R';
     decl_key(aanbieder, ref, key + 1);
-    int rc = jw_store_get(txn, JW_DB_DECLARATIONS, key, sizeof key, &v, &vl);
+    int rc = jw_store_get(txn, JW_DB_REFUSALS, key, sizeof key, &v, &vl);
     *yes = rc == 0;
     return rc == JW_STORE_NOTFOUND ? 0 : rc;
 }
@@ -705,7 +704,7 @@ static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn)
 
 static int put_str(jw_txn_t *txn, const char *key, const char *val)
 {
-    return jw_store_put(txn, JW_DB_MESSAGES, key, strlen(key), val, strlen(val));
+    return jw_store_put(txn, JW_DB_REFUSALS, key, strlen(key), val, strlen(val));
 }
 
 /* Re-derive the youth a key names (a yid), if it is known yet. */
@@ -713,7 +712,7 @@ static int touch_by_key(jw_traject_t *t, jw_txn_t *txn, const char *key, char *y
 {
     const void *v;
     size_t vl;
-    int found, rc = key_get(txn, JW_DB_MESSAGES, key, &v, &vl, &found);
+    int found, rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found);
     if (rc || !found) return rc;
     if (vl != JW_YID_HEX_LEN) return JW_TRAJECT_ECORRUPT;
     char yid[JW_YID_HEX_LEN + 1];
@@ -740,7 +739,7 @@ static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
         snprintf(key, sizeof key, "Q/%s/%s", m->header.afzender, ref);
         if ((rc = put_str(txn, key, yid))) return rc;
         snprintf(key, sizeof key, "q/%s/%s", m->header.afzender, ref);
-        if ((rc = key_get(txn, JW_DB_MESSAGES, key, &v, &vl, &found))) return rc;
+        if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
         if (found) {
             char by[MSGID_LEN + 2];
             snprintf(by, sizeof by, "Y/%.*s", (int)(vl < MSGID_LEN ? vl : MSGID_LEN - 1), (const char *)v);
@@ -793,7 +792,7 @@ static int index_lines(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
         memcpy(refs + i * 20, m->prestaties[i].referentienummer,
                strnlen(m->prestaties[i].referentienummer, 20));
     snprintf(key, sizeof key, "L/%s", msgid);
-    rc = jw_store_put(txn, JW_DB_MESSAGES, key, strlen(key), refs, n * 20);
+    rc = jw_store_put(txn, JW_DB_REFUSALS, key, strlen(key), refs, n * 20);
     free(refs);
     return rc;
 }
@@ -841,7 +840,7 @@ static int refuse_line(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, co
     int rc, live;
     key[0] = 'R';
     decl_key(aanbieder, ref, key + 1);
-    if ((rc = jw_store_put(txn, JW_DB_DECLARATIONS, key, sizeof key, msgid, strlen(msgid)))) return rc;
+    if ((rc = jw_store_put(txn, JW_DB_REFUSALS, key, sizeof key, msgid, strlen(msgid)))) return rc;
     rc = jw_store_get(txn, JW_DB_DECLARATIONS, key + 1, 29, &v, &vl);
     if (rc && rc != JW_STORE_NOTFOUND) return rc;
     if (rc == 0 && vl == 8 && get_be64(v) != 0) {
@@ -913,7 +912,7 @@ static int store_325(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         snprintf(key, sizeof key, "X/%s", decl);
         if ((rc = put_str(txn, key, msgid))) return rc;
         snprintf(key, sizeof key, "L/%s", decl);
-        if ((rc = key_get(txn, JW_DB_MESSAGES, key, &v, &vl, &found))) return rc;
+        if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
         if (found && vl % 20 == 0) {
             size_t n = vl / 20;
             char *refs = malloc(vl ? vl : 1);
