@@ -154,6 +154,14 @@ Test(refusal, hand_computed_scenario)
     /* one request left on the waiting list: RF-REQ-1 (45A01) */
     cr_expect_eq(count(sig, "\"type\":\"request\""), 1, "%s", sig);
     cr_expect(strstr(sig, "\"product\":\"45A01\",\"date\":\"2025-05-01\""), "%s", sig);
+    /* the refusals themselves: the JW301 (9332, by the JW302 of 2025-01-08)
+     * and RF-REQ-2 (reason 3, 2025-04-15 -> 2025-04-18 = 3 days) */
+    cr_expect_eq(count(sig, "\"type\":\"message_refused\""), 1, "%s", sig);
+    cr_expect(strstr(sig, "\"date\":\"2025-01-08\",\"message\":\"JW301\",\"refuses\":\"436/0935/RF-301-A\",\"codes\":\"9332\""),
+              "%s", sig);
+    cr_expect_eq(count(sig, "\"type\":\"request_refused\""), 1, "%s", sig);
+    cr_expect(strstr(sig, "\"product\":\"45A02\",\"date\":\"2025-04-18\",\"request_date\":\"2025-04-15\",\"days\":3,\"reden\":\"3\""),
+              "%s", sig);
     free(sig);
 }
 

@@ -23,7 +23,7 @@ static void usage(FILE *f)
           "       jw-indicators [--state DIR | --ind-state DIR2] --print ID [options]\n"
           "       jw-indicators [--state DIR | --ind-state DIR2] --http ADDR [options]\n"
           "\n"
-          "Keeps the indicators of SPEC §5 (IND-01 ... IND-23) from the event log of a jw\n"
+          "Keeps the indicators of SPEC §5 (IND-01 ... IND-25) from the event log of a jw\n"
           "state store, in an indicator store of its own, and prints or serves them.\n"
           "\n"
           "  --state DIR        the jw state store whose event log is read (read-only);\n"

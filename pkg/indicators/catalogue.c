@@ -106,6 +106,21 @@ static const jw_ind_def_t CATALOGUE[] = {
      "(weekends and Algemene termijnenwet holidays are not working days).",
      3, {C("reports", "start/stop reports", COUNT), C("on_time", "within 5 working days", COUNT),
          C("share_pct", "on time %", PERCENT)}, 2},
+    {"IND-24", "Geweigerde berichten", "Refused messages",
+     "Heenberichten their receiver refused (message_refused events: a retour with a code other "
+     "than 0200/0233, or a JW325 refusing a whole JW323), by the date of the refusal; by the "
+     "gemeente and aanbieder of the message; technical = code 0001 (the standard's in-message "
+     "rules), other = message-crossing codes; then per message type.",
+     8, {C("refused", "refused messages", COUNT), C("technical", "code 0001", COUNT),
+         C("other_codes", "other codes", COUNT), C("jw301", "JW301", COUNT), C("jw305", "JW305", COUNT),
+         C("jw307", "JW307", COUNT), C("jw315", "JW315", COUNT), C("jw323", "JW323", COUNT)}, 0},
+    {"IND-25", "Uitkomst verzoeken", "Request outcomes",
+     "JW315 requests (request and request_refused events) by the request's Dagtekening: how many, "
+     "how many a JW319 refused (VerzoekAntwoord 1), the share refused, and the median and p90 "
+     "days from the request's Dagtekening to the refusing JW319's Dagtekening.",
+     5, {C("requests", "requests", COUNT), C("refused", "refused by JW319", COUNT),
+         C("refused_pct", "refused %", PERCENT), C("median_days", "median days to refusal", DAYS),
+         C("p90_days", "p90 days to refusal", DAYS)}, 2},
 };
 
 #undef C
@@ -143,6 +158,7 @@ size_t ind_def_quantities(const jw_ind_def_t *def, int *qs, size_t cap)
         {"IND-14", {Q_W_N, Q_WAITLIST, 0}}, {"IND-14b", {Q_14B_N, 0, 0}},
         {"IND-15", {Q_TRF, Q_Y02, 0}},  {"IND-16", {Q_COST, Q_Y16, 0}},
         {"IND-17", {Q_COST, Q_Y16, 0}}, {"IND-23", {Q_T23_N, 0, 0}},
+        {"IND-24", {Q_R24, 0, 0}},      {"IND-25", {Q_R25_REQ, 0, 0}},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)

@@ -25,6 +25,15 @@ struct jw_traject {
     jw_json_t ev;               /* one event record */
     char (*yids)[JW_YID_HEX_LEN + 1]; /* youths touched by the message */
     size_t n_yids, cap_yids;
+    struct refused_req *rref;   /* the youth's requests a JW319 refused */
+    size_t n_rref, cap_rref;
+};
+
+/* A request a JW319 refused, with the answer's date and reason. */
+struct refused_req {
+    rec_request_t r;
+    int32_t answer_date;
+    int32_t reden;
 };
 
 const char *jw_traject_strerror(int rc)
@@ -120,6 +129,7 @@ void jw_traject_free(jw_traject_t *t)
     free(t->reqs);
     free(t->live);
     free(t->yids);
+    free(t->rref);
     free(t);
 }
 
@@ -258,6 +268,7 @@ static int load_cb(const void *key, size_t klen, const void *val, size_t vlen, v
 }
 
 static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn);
+static int derive_refused_requests(jw_traject_t *t, const char *yid_hex);
 
 static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN])
 {
@@ -320,6 +331,7 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
     if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
                              t->reqs, t->n_reqs, &t->d)))
         return rc;
+    if ((rc = derive_refused_requests(t, yid_hex))) return rc;
 
     /* Identical bodies give identical ids: keep one. */
     derived_t *ev = t->d.ev;
@@ -645,20 +657,27 @@ static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes)
     return key_get(txn, JW_DB_REFUSALS, key, &v, &vl, yes);
 }
 
-/* A request refused by a JW319 that is not itself refused (JW320). */
-static int request_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, int *yes)
+/* A request refused by a JW319 that is not itself refused (JW320). The
+ * record is "<JW319 identity>|<its Dagtekening YYYY-MM-DD>|<reason>". */
+static int request_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, int *yes,
+                           int32_t *answer_date, int32_t *reden)
 {
-    char key[64], by[MSGID_LEN];
+    char key[64], rec[MSGID_LEN + 20];
     const void *v;
     size_t vl;
     int found, rc;
+    *yes = 0;
     snprintf(key, sizeof key, "q/%s/%s", aanbieder, ref);
-    if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found)) || !found) {
-        *yes = 0;
-        return rc;
-    }
-    snprintf(by, sizeof by, "%.*s", (int)(vl < sizeof by ? vl : sizeof by - 1), (const char *)v);
-    if ((rc = msg_refused(txn, by, &found))) return rc;
+    if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found)) || !found) return rc;
+    snprintf(rec, sizeof rec, "%.*s", (int)(vl < sizeof rec ? vl : sizeof rec - 1), (const char *)v);
+    char *bar = strchr(rec, '|');
+    if (!bar || strlen(bar) < 12) return JW_TRAJECT_ECORRUPT;
+    *bar = '\0';
+    jw_date_t d;
+    if (jw_date_parse(bar + 1, 10, &d)) return JW_TRAJECT_ECORRUPT;
+    *answer_date = d;
+    *reden = bar[11] == '|' ? atoi(bar + 12) : JW_NONE;
+    if ((rc = msg_refused(txn, rec, &found))) return rc;
     *yes = !found;
     return 0;
 }
@@ -692,13 +711,87 @@ static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn)
     }
     t->n_dels = k;
     k = 0;
+    t->n_rref = 0;
     for (size_t i = 0; i < t->n_reqs; i++) {
         const rec_request_t *r = &t->reqs[i];
+        int32_t answer_date = 0, reden = JW_NONE;
         if ((rc = msg_refused(txn, r->msg, &yes))) return rc;
-        if (!yes && (rc = request_refused(txn, r->aanbieder, r->referentie, &yes))) return rc;
-        if (!yes) t->reqs[k++] = t->reqs[i];
+        if (yes) continue; /* never sent */
+        if ((rc = request_refused(txn, r->aanbieder, r->referentie, &yes, &answer_date, &reden))) return rc;
+        if (!yes) {
+            t->reqs[k++] = t->reqs[i];
+            continue;
+        }
+        if (grow_bytes((void **)&t->rref, &t->cap_rref, t->n_rref + 1, sizeof *t->rref))
+            return JW_TRAJECT_ENOMEM;
+        struct refused_req *q = &t->rref[t->n_rref++];
+        q->r = *r;
+        q->answer_date = answer_date;
+        q->reden = reden;
     }
     t->n_reqs = k;
+    return 0;
+}
+
+static int cmp_rref(const void *a, const void *b)
+{
+    const rec_request_t *x = &((const struct refused_req *)a)->r, *y = &((const struct refused_req *)b)->r;
+    int c;
+    if ((c = strcmp(x->aanbieder, y->aanbieder))) return c;
+    if ((c = strcmp(x->referentie, y->referentie))) return c;
+    if (x->dagtekening != y->dagtekening) return x->dagtekening < y->dagtekening ? -1 : 1;
+    return strcmp(x->msg, y->msg);
+}
+
+/* One `request_refused` event per refused request (aanbieder,
+ * ReferentieAanbieder; its latest JW315 line, as for `request`): a fact
+ * of the youth like the others, so it is derived, and retracted when a
+ * JW320 voids the refusal. */
+static int derive_refused_requests(jw_traject_t *t, const char *yid_hex)
+{
+    derivation_t *out = &t->d;
+    char d[11], rd[8];
+    if (t->n_rref) qsort(t->rref, t->n_rref, sizeof *t->rref, cmp_rref);
+    for (size_t i = 0; i < t->n_rref; i++) {
+        const struct refused_req *q = &t->rref[i];
+        if (i + 1 < t->n_rref && strcmp(q->r.aanbieder, t->rref[i + 1].r.aanbieder) == 0 &&
+            strcmp(q->r.referentie, t->rref[i + 1].r.referentie) == 0)
+            continue; /* a later line of the same request follows */
+        jw_json_t *j = &out->one;
+        jw_json_reset(j);
+        j->depth = 1;
+        jw_json_str(j, "type", "request_refused");
+        jw_json_str(j, "profile", jw_profile_name(t->profile));
+        jw_json_str(j, "msg", q->r.msg);
+        jw_json_str(j, "yid", yid_hex);
+        jw_json_str(j, "gemeente", q->r.gemeente);
+        jw_json_str(j, "aanbieder", q->r.aanbieder);
+        jw_json_str(j, "segment", jw_profile_segment(t->profile, q->r.categorie, q->r.code));
+        jw_json_str(j, "categorie", q->r.categorie[0] ? q->r.categorie : NULL);
+        jw_json_str(j, "product", q->r.code[0] ? q->r.code : NULL);
+        jw_date_format(q->answer_date, d);
+        jw_json_str(j, "date", d);
+        jw_date_format(q->r.dagtekening, d);
+        jw_json_str(j, "request_date", d);
+        jw_json_int(j, "days", (int64_t)q->answer_date - q->r.dagtekening);
+        if (q->reden != JW_NONE) {
+            snprintf(rd, sizeof rd, "%d", q->reden);
+            jw_json_str(j, "reden", rd);
+        } else {
+            jw_json_null(j, "reden");
+        }
+        if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+        if (grow_bytes((void **)&out->ev, &out->cap, out->n + 1, sizeof *out->ev)) return JW_TRAJECT_ENOMEM;
+        derived_t *e = &out->ev[out->n++];
+        memset(e, 0, sizeof *e);
+        e->date = q->answer_date;
+        snprintf(e->gemeente, sizeof e->gemeente, "%s", q->r.gemeente);
+        e->body_off = out->text.len;
+        e->body_len = j->len;
+        traject_event_id(j->buf, j->len, e->id);
+        jw_json_raw(&out->text, j->buf, j->len);
+        if (jw_json_finish(&out->text)) return JW_TRAJECT_ENOMEM;
+    }
     return 0;
 }
 
@@ -742,24 +835,74 @@ static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
         if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
         if (found) {
             char by[MSGID_LEN + 2];
-            snprintf(by, sizeof by, "Y/%.*s", (int)(vl < MSGID_LEN ? vl : MSGID_LEN - 1), (const char *)v);
+            const char *bar = memchr(v, '|', vl);
+            size_t n = bar ? (size_t)(bar - (const char *)v) : vl;
+            snprintf(by, sizeof by, "Y/%.*s", (int)(n < MSGID_LEN ? n : MSGID_LEN - 1), (const char *)v);
             if ((rc = put_str(txn, by, yid))) return rc;
         }
     }
     return 0;
 }
 
+/* A `message_refused` event: the receiver refused a whole heenbericht.
+ * Built from the refusing message alone (so the same in every order); it
+ * concerns a message, not a youth: yid is all zeros. */
+static int log_message_refused(jw_traject_t *t, jw_txn_t *txn, const char *msgid, int heen_type,
+                               const char *refuses, const char *gemeente, const char *aanbieder,
+                               jw_date_t date, const jw_ijw_retour_t *codes, const char *extra_code,
+                               jw_traject_counts_t *counts)
+{
+    char d[11], type[8], list[JW_IJW_MAX_CODES * 5 + 8] = "";
+    uint8_t id[8];
+    uint64_t seq;
+    size_t len = 0;
+    for (size_t i = 0; i < codes->n_codes; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? " " : "", codes->codes[i]);
+    if (extra_code && extra_code[0] && len < sizeof list)
+        snprintf(list + len, sizeof list - len, "%s%s", len ? " " : "", extra_code);
+    jw_json_t *j = &t->d.one;
+    jw_json_reset(j);
+    j->depth = 1;
+    jw_json_str(j, "type", "message_refused");
+    jw_json_str(j, "profile", jw_profile_name(t->profile));
+    jw_json_str(j, "msg", msgid);
+    jw_json_str(j, "yid", "00000000000000000000000000000000");
+    jw_json_str(j, "gemeente", gemeente);
+    jw_json_str(j, "aanbieder", aanbieder);
+    jw_date_format(date, d);
+    jw_json_str(j, "date", d);
+    snprintf(type, sizeof type, "JW%d", heen_type);
+    jw_json_str(j, "message", type);
+    jw_json_str(j, "refuses", refuses);
+    jw_json_str(j, "codes", list);
+    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+    traject_event_id(j->buf, j->len, id);
+    int rc = log_event(t, txn, id, j->buf, j->len, &seq);
+    if (rc) return rc;
+    counts->events_emitted++;
+    return 0;
+}
+
 /* A retour: with an error code (anything but 0200/0233, IV032) the
  * heenbericht it names by its copied header counts as not sent. */
-static int store_retour(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
+static int store_retour(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                        jw_traject_counts_t *counts)
 {
     char heen[MSGID_LEN], key[48];
     int rc;
     if (!m->retour.refused) return 0;
-    snprintf(heen, sizeof heen, "%d/%s/%s", jw_ijw_berichtcode(jw_ijw_retour_of(m->type)),
-             m->header.afzender, m->header.identificatie);
+    jw_msg_type_t ht = jw_ijw_retour_of(m->type);
+    snprintf(heen, sizeof heen, "%d/%s/%s", jw_ijw_berichtcode(ht), m->header.afzender,
+             m->header.identificatie);
     snprintf(key, sizeof key, "X/%s", heen);
     if ((rc = put_str(txn, key, msgid))) return rc;
+    /* JW301 and JW319 come from the gemeente; the others from the aanbieder. */
+    int by_gemeente = ht == JW_MSG_301 || ht == JW_MSG_319;
+    if ((rc = log_message_refused(t, txn, msgid, (int)ht, heen,
+                                  by_gemeente ? m->header.afzender : m->header.ontvanger,
+                                  by_gemeente ? m->header.ontvanger : m->header.afzender,
+                                  m->retour.dagtekening, &m->retour, NULL, counts)))
+        return rc;
     snprintf(key, sizeof key, "Y/%s", heen);
     return touch_by_key(t, txn, key, NULL);
 }
@@ -771,8 +914,11 @@ static int store_319(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
     char key[64], yid[JW_YID_HEX_LEN + 1] = "";
     int rc;
     if (m->verzoek.verzoek_antwoord != 1) return 0;
+    char rec[MSGID_LEN + 20], d[11];
+    jw_date_format(m->header.dagtekening, d);
+    snprintf(rec, sizeof rec, "%s|%s|%d", msgid, d, m->verzoek.reden_afwijzing);
     snprintf(key, sizeof key, "q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
-    if ((rc = put_str(txn, key, msgid))) return rc;
+    if ((rc = put_str(txn, key, rec))) return rc;
     snprintf(key, sizeof key, "Q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
     if ((rc = touch_by_key(t, txn, key, yid))) return rc;
     if (!yid[0]) return 0;
@@ -911,6 +1057,11 @@ static int store_325(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         snprintf(decl, sizeof decl, "490/%s/%s", aanbieder, m->declaratie.decl_identificatie);
         snprintf(key, sizeof key, "X/%s", decl);
         if ((rc = put_str(txn, key, msgid))) return rc;
+        if ((rc = log_message_refused(t, txn, msgid, 323, decl, m->header.afzender, aanbieder,
+                                      m->header.dagtekening, &m->retour,
+                                      m->declaratie.has_antwoord ? m->declaratie.decl_retourcode : NULL,
+                                      counts)))
+            return rc;
         snprintf(key, sizeof key, "L/%s", decl);
         if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
         if (found && vl % 20 == 0) {
@@ -1027,7 +1178,7 @@ int jw_traject_apply(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *msg,
     case JW_MSG_315: rc = store_315(t, txn, msg, msgid, hash); break;
     case JW_MSG_323: rc = store_323(t, txn, msg, msgid, counts); break;
     case JW_MSG_302: case JW_MSG_306: case JW_MSG_308: case JW_MSG_316:
-    case JW_MSG_318: case JW_MSG_320: rc = store_retour(t, txn, msg, msgid); break;
+    case JW_MSG_318: case JW_MSG_320: rc = store_retour(t, txn, msg, msgid, counts); break;
     case JW_MSG_319: rc = store_319(t, txn, msg, msgid); break;
     case JW_MSG_325: rc = store_325(t, txn, msg, msgid, counts); break;
     case JW_MSG_317: rc = 0; break; /* recorded: identity kept, no trajectory effect */
