@@ -7,7 +7,7 @@
  * --rules measures, on one thread and the same in-memory corpus, jw's own
  * parser (jw_ijw_parse: XML, XSD, field extraction) once without and once
  * with the standard's in-message rules, so the rules' cost is a ratio
- * within one run. Prints:
+ * within one run (three alternating rounds, the best of each). Prints:
  *   rules: N messages, without R0 messages/s, with R1 messages/s, cost P %
  *
  * Loads every message into memory first, then parses and validates them
@@ -134,9 +134,17 @@ int main(int argc, char **argv)
     jw_ijw_schema_t *schema;
     if (jw_ijw_schema_new(&schema)) return 1;
     if (rules_mode) {
-        size_t ok0, ok1;
-        double without = jw_rate(&c, schema, 0, &ok0);
-        double with = jw_rate(&c, schema, 1, &ok1);
+        /* Alternate three rounds of each and keep each one's best: the
+         * machines here are shared, so a single pass is mostly noise. */
+        size_t ok0 = 0, ok1 = 0;
+        double without = 0, with = 0;
+        for (int round = 0; round < 3; round++) {
+            double r0 = jw_rate(&c, schema, 0, &ok0);
+            double r1 = jw_rate(&c, schema, 1, &ok1);
+            if (r0 < 0 || r1 < 0) without = with = -1;
+            if (without >= 0 && r0 > without) without = r0;
+            if (with >= 0 && r1 > with) with = r1;
+        }
         printf("rules: %zu messages, without %.0f messages/s, with %.0f messages/s, cost %.1f %% "
                "(accepted %zu without, %zu with)\n",
                c.n, without, with, without > 0 ? 100.0 * (without - with) / without : 0.0, ok0, ok1);
