@@ -631,8 +631,7 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
  * A refused heenbericht counts as not sent. Refusals are stored as facts
  * of their own, and a youth's facts are filtered by them each time the
  * youth is derived, so the result is the same whichever arrives first.
- * Beside the message identities (which start with a digit), JW_DB_REFUSALS
- * holds:
+ * JW_DB_REFUSALS holds:
  *   "X/<identity>"          the heenbericht is refused -> the refusing message
  *   "Y/<identity>"          the youth (yid hex) of a heenbericht's facts
  *   "Q/<aanbieder>/<ref>"   the youth of a request (JW315 line)
