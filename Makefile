@@ -140,11 +140,18 @@ build/asan/tests/%: tests/%.c $(wildcard tests/*.h) build/asan/libjw.a
 	@echo "  LD test $@"
 	@$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -Itests $(PKG_CFLAGS) $< build/asan/libjw.a $(PKG_LIBS) -lcriterion -o $@
 
+# The differential XSD check's helper (scripts/check-conformance): not a
+# Criterion test, optimised because it decides tens of thousands of variants.
+build/tests/conformance-diff: tests/conformance/diff.c build/libjw.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(PKG_CFLAGS) $< build/libjw.a $(PKG_LIBS) -o $@
+
 # The whole suite: Criterion unit tests under ASan/UBSan, then the programs
 # under valgrind (Criterion does not fail a test on a leak, see
 # reference/c-stack-notes.md §4), then the script-level checks.
 test: deps
-	@$(MAKE) --no-print-directory build-all man $(ASAN_BINS) $(TEST_BINS)
+	@$(MAKE) --no-print-directory build-all man $(ASAN_BINS) $(TEST_BINS) build/tests/conformance-diff
 	scripts/run-tests $(TEST_BINS)
 
 demo: deps

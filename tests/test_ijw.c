@@ -241,6 +241,146 @@ Test(ijw, jw323_credit_is_negative)
     cr_assert_geq(credits, 1);
 }
 
+/* ---- the other nine message types ---- */
+
+#define OFFICIAL "../shared/reference/official/ijw-3.2/berichten/"
+
+/* A retour names the heenbericht by its copied header and holds its own
+ * identification; any code other than 0200/0233, in any class, refuses. */
+Test(ijw, retour_fields_and_verdict)
+{
+    jw_ijw_error_t err;
+    cr_assert_eq(parse_file("fixtures/valid/3_2/jw302.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.type, JW_MSG_302);
+    cr_assert(jw_ijw_is_retour(msg.type));
+    cr_assert_eq(jw_ijw_retour_of(msg.type), JW_MSG_301);
+    cr_assert_eq(msg.header.berichtcode, 437);
+    cr_assert_str_eq(msg.header.afzender, "0384");
+    cr_assert_str_eq(msg.header.identificatie, "123456789012");
+    cr_assert_eq(msg.header.dagtekening, D("2026-04-01"));
+    cr_assert_str_eq(msg.retour.identificatie, "R302-0001");
+    cr_assert_eq(msg.retour.dagtekening, D("2026-04-02"));
+    cr_assert_eq(msg.retour.n_codes, 0);
+    cr_assert_eq(msg.retour.refused, 0);
+    cr_assert_eq(msg.n_clients, 0);
+
+    cr_assert_eq(parse_file("fixtures/valid/3_2/jw302-geweigerd.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.retour.refused, 1);
+    cr_assert_eq(msg.retour.n_codes, 1);
+    cr_assert_str_eq(msg.retour.codes[0], "0001");
+
+    /* Body copy with 0200 on every class: accepted, the client pseudonymised. */
+    cr_assert_eq(parse_file("fixtures/valid/3_2/jw306.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.type, JW_MSG_306);
+    cr_assert_eq(msg.retour.refused, 0);
+    cr_assert_eq(msg.retour.n_codes, 1);
+    cr_assert_str_eq(msg.retour.codes[0], "0200");
+    cr_assert_eq(msg.n_clients, 1);
+    cr_assert_neq(msg.clients[0].yid[0], '\0');
+
+    /* The standard's examples: JW306 refused with 8848 (TR135). */
+    cr_assert_eq(parse_file(OFFICIAL "JW306.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.retour.refused, 1);
+    cr_assert_str_eq(msg.retour.codes[0], "8848");
+    cr_assert_str_eq(msg.retour.identificatie, "7ae60051-e0f");
+}
+
+Test(ijw, jw317_fields)
+{
+    jw_ijw_error_t err;
+    cr_assert_eq(parse_file("fixtures/valid/3_2/jw317.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.type, JW_MSG_317);
+    cr_assert_eq(msg.n_clients, 1);
+    cr_assert_str_eq(msg.verzoek.referentie_aanbieder, "40A12349001");
+    cr_assert_eq(msg.verzoek.reden_verzoek, 1);
+    cr_assert_eq(msg.n_wijzigingen, 3);
+    cr_assert_eq(msg.wijzigingen[0].kind, JW_WIJZIGING_ONGEWIJZIGD);
+    cr_assert_eq(msg.wijzigingen[0].toewijzingnummer, 300201);
+    cr_assert_eq(msg.wijzigingen[1].kind, JW_WIJZIGING_TEWIJZIGEN);
+    cr_assert_eq(msg.wijzigingen[1].toewijzingnummer, 300202);
+    cr_assert_eq(msg.wijzigingen[1].gewenste_ingangsdatum, D("2026-06-01"));
+    cr_assert_eq(msg.wijzigingen[1].omvang.volume, 6);
+    cr_assert_eq(msg.wijzigingen[2].kind, JW_WIJZIGING_NIEUW);
+    cr_assert_eq(msg.wijzigingen[2].toewijzingnummer, JW_NONE);
+    cr_assert_str_eq(msg.wijzigingen[2].categorie, "45");
+    cr_assert_str_eq(msg.wijzigingen[2].code, "45A13");
+    cr_assert_eq(msg.wijzigingen[2].einddatum, D("2026-12-31"));
+}
+
+Test(ijw, jw319_fields)
+{
+    jw_ijw_error_t err;
+    cr_assert_eq(parse_file("fixtures/valid/3_2/jw319.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.type, JW_MSG_319);
+    cr_assert_eq(msg.n_clients, 0);
+    cr_assert_str_eq(msg.verzoek.referentie_aanbieder, "40A12341235");
+    cr_assert_eq(msg.verzoek.verzoek_antwoord, 1);
+    cr_assert_eq(msg.verzoek.reden_afwijzing, 3);
+    cr_assert_str_eq(msg.verzoek.woonplaats_gemeente, "");
+    cr_assert_eq(parse_file("fixtures/valid/3_2/jw319-onderzoek.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.verzoek.verzoek_antwoord, 2);
+    cr_assert_eq(msg.verzoek.reden_afwijzing, JW_NONE);
+    cr_assert_eq(parse_file(OFFICIAL "JW319.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_str_eq(msg.verzoek.referentie_aanbieder, "9003");
+    cr_assert_eq(msg.verzoek.reden_afwijzing, 8);
+    cr_assert_str_eq(msg.verzoek.woonplaats_gemeente, "1916");
+}
+
+Test(ijw, jw325_fields)
+{
+    jw_ijw_error_t err;
+    cr_assert_eq(parse_file("fixtures/valid/3_2/jw325.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.type, JW_MSG_325);
+    cr_assert_str_eq(msg.declaratie.decl_identificatie, "765432198");
+    cr_assert_eq(msg.declaratie.decl_dagtekening, D("2026-05-06"));
+    cr_assert_str_eq(msg.declaratie.nummer, "DN001");
+    cr_assert_eq(msg.declaratie.totaal, 79000);
+    cr_assert_eq(msg.declaratie.toegekend, 74000);
+    cr_assert_str_eq(msg.declaratie.decl_retourcode, "0200");
+    cr_assert_eq(msg.retour.refused, 0);
+    cr_assert_str_eq(msg.retour.codes[0], "0200");
+    cr_assert_eq(msg.n_clients, 1);
+    cr_assert_eq(msg.n_prestaties, 1);
+    cr_assert_str_eq(msg.prestaties[0].referentienummer, "RN001");
+    cr_assert_str_eq(msg.prestaties[0].retourcode, "0611");
+    cr_assert_eq(msg.prestaties[0].bedrag, 5000);
+
+    /* The standard's example: credits, signed negative; three refused lines. */
+    cr_assert_eq(parse_file(OFFICIAL "JW325.xml", &err), JW_IJW_OK, "%s", err.message);
+    cr_assert_eq(msg.declaratie.totaal, -58000);
+    cr_assert_eq(msg.declaratie.toegekend, -34000);
+    cr_assert_eq(msg.n_clients, 2);
+    cr_assert_eq(msg.n_prestaties, 3);
+    cr_assert_str_eq(msg.prestaties[1].referentienummer, "RN002");
+    cr_assert_str_eq(msg.prestaties[1].retourcode, "9339");
+    cr_assert_eq(msg.prestaties[1].bedrag, -14000);
+    cr_assert_eq(msg.prestaties[2].client, 1);
+}
+
+/* Every valid example of the standard is accepted; the ones the standard
+ * itself gets wrong are refused, each for its own defect. JW317 breaks the
+ * standard's CS003: its NieuwProduct ends (2024-02-28) before it starts
+ * (2026-11-01). */
+Test(ijw, official_examples_verdicts)
+{
+    static const char *ok[] = {"JW301", "JW302", "JW305", "JW306", "JW307", "JW308", "JW316",
+                               "JW319", "JW320", "JW325"};
+    char path[256];
+    jw_ijw_error_t err;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        snprintf(path, sizeof path, OFFICIAL "%s.xml", ok[i]);
+        cr_expect_eq(parse_file(path, &err), JW_IJW_OK, "%s: %s %s", path, err.rule, err.message);
+    }
+    cr_expect_eq(parse_file(OFFICIAL "JW315.xml", &err), JW_IJW_EINVALID);
+    cr_expect_eq(err.layer, JW_LAYER_XSD); /* 2027-06-31 */
+    cr_expect_eq(parse_file(OFFICIAL "JW318.xml", &err), JW_IJW_EINVALID);
+    cr_expect_eq(err.layer, JW_LAYER_XSD);
+    cr_expect_eq(parse_file(OFFICIAL "JW323.xml", &err), JW_IJW_EINVALID);
+    cr_expect_str_eq(err.rule, "TR101"); /* RN004 twice */
+    cr_expect_eq(parse_file(OFFICIAL "JW317.xml", &err), JW_IJW_EINVALID);
+    cr_expect_str_eq(err.rule, "CS003");
+}
+
 Test(ijw, releases_3_0_and_3_1)
 {
     jw_ijw_error_t err;

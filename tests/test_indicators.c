@@ -1395,3 +1395,34 @@ Test(indicators, http)
     close(out[0]);
     scen_close(&s);
 }
+
+/* IND-16/17 with a JW325 (fixtures/scenarios/refusals): declared 100.00
+ * (RF-A1) + 75.00 (RF-A2) = 175.00; the JW325 refuses RF-A2 (75.00), so
+ * awarded = 175.00 - 75.00 = 100.00, for one youth (youth 2's only line is
+ * refused). The refused JW301 and JW319 change no cost. */
+Test(indicators, refused_declaration_lines)
+{
+    scen_t s;
+    scen_open(&s, "zuid-limburg", "fixtures/scenarios/refusals");
+    jw_ind_t *I = s.ind;
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "cost_eur", 100);
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "declared_eur", 175);
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "refused_eur", 75);
+    EQ(I, "IND-17", "2025-03", NULL, NULL, "youths", 1);
+    EQ(I, "IND-16", "2025", NULL, NULL, "per_youth_eur", 100);
+    EQ(I, "IND-16", "2025", NULL, NULL, "refused_eur", 75);
+    /* IND-24: the JW302 of 2025-01-08 refuses JW301 RF-301-A with 9332 (not
+     * 0001); the accepting JW302 and the JW325 (lines only) refuse no message. */
+    EQ(I, "IND-24", "2025-01", NULL, NULL, "refused", 1);
+    EQ(I, "IND-24", "2025-01", NULL, NULL, "technical", 0);
+    EQ(I, "IND-24", "2025-01", NULL, NULL, "other_codes", 1);
+    EQ(I, "IND-24", "2025-01", NULL, NULL, "jw301", 1);
+    EQ(I, "IND-24", "2025", NULL, NULL, "jw323", 0);
+    /* IND-25: JW315 of 2025-04-15 with two requests; the JW319 of 2025-04-18
+     * refuses one: 2 requests, 1 refused (50 %), 3 days to the answer. */
+    EQ(I, "IND-25", "2025-04", NULL, NULL, "requests", 2);
+    EQ(I, "IND-25", "2025-04", NULL, NULL, "refused", 1);
+    EQ(I, "IND-25", "2025-04", NULL, NULL, "refused_pct", 50);
+    EQ(I, "IND-25", "2025-04", NULL, NULL, "median_days", 3);
+    scen_close(&s);
+}

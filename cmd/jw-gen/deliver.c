@@ -24,6 +24,7 @@ static jw_date_t weekday_on_or_after(jw_date_t d)
 /* Whether a message can carry a mutation. */
 static int fits(const jwg_world_t *w, const jwg_msg_t *m, int mut)
 {
+    if (m->kind >= JWG_NHEEN) return 0; /* answers are never broken on purpose */
     switch (mut) {
     case JWG_MUT_CS003: {
         if (m->kind != JWG_301) return 0;
@@ -97,7 +98,7 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
         if (oi < 0) {
             mut = JWG_MUT_CS002;
             for (size_t i = 0; i < nvalid && oi < 0; i++)
-                if (!used[i]) oi = (int32_t)i;
+                if (!used[i] && fits(w, &w->msg.v[v[i].msg], mut)) oi = (int32_t)i;
         }
         if (oi < 0) break;
         used[oi] = 1;
@@ -128,6 +129,10 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
         const jwg_msg_t *m = &w->msg.v[e->msg];
         e->ident = ++counters[m->kind * 64 + m->sender];
     }
+    s->ident_of = calloc(w->msg.n ? w->msg.n : 1, sizeof *s->ident_of);
+    if (!s->ident_of) goto out;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].what == JWG_ENTRY_VALID) s->ident_of[v[i].msg] = v[i].ident;
 
     /* duplicates: exact copies delivered again 1-30 days later */
     jwg_rng_seed(r, w->seed, 12, 0);
@@ -189,6 +194,7 @@ out:
 void jwg_schedule_free(jwg_schedule_t *s)
 {
     free(s->v);
+    free(s->ident_of);
     memset(s, 0, sizeof *s);
 }
 

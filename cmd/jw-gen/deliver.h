@@ -41,6 +41,7 @@ typedef struct {
     long invalid_by_mut[16];
     long per_type_valid[JWG_NTYPES], per_type_files[JWG_NTYPES];
     long per_release[3];
+    uint32_t *ident_of; /* per world message: the counter of its valid entry (0 = none) */
 } jwg_schedule_t;
 
 /* Build the schedule. Returns 0 or -1 (out of memory). */

@@ -39,7 +39,8 @@ static void usage(FILE *f)
             "usage: jw-gen [options]\n"
             "\n"
             "Writes a deterministic synthetic archive of iJw 3.x messages (JW315, JW301,\n"
-            "JW305, JW307, JW323) for a youth-care region: one XML file per message,\n"
+            "JW305, JW307, JW323, their retours, JW317, JW319, JW325) for a youth-care\n"
+            "region: one XML file per message,\n"
             "named NNNNNNN-jwXXX-<afzender>-<identificatie>.xml in delivery order, plus\n"
             "manifest.json describing what is in it. Same options, same bytes.\n"
             "\n"
@@ -226,7 +227,7 @@ int main(int argc, char **argv)
         const jwg_msg_t *m = &w.msg.v[e->msg];
         jwg_buf_reset(&buf);
         int value_mut = (e->mut == JWG_MUT_CS002 || e->mut == JWG_MUT_CS003 || e->mut == JWG_MUT_TR358) ? e->mut : 0;
-        jwg_render(&w, e->msg, e->ident, value_mut, &buf);
+        jwg_render(&w, e->msg, e->ident, s.ident_of, value_mut, &buf);
         if (e->what == JWG_ENTRY_INVALID && !value_mut &&
             jwg_xml_break(&buf, m->kind, e->mut, (uint64_t)e->seq * 2654435761u) != 0) {
             fprintf(stderr, "jw-gen: internal error: cannot apply %s to message %zu\n", jwg_mut_detail(e->mut), i);

@@ -87,7 +87,9 @@ void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg
     kv_long(b, 2, &g, "invalid", s->invalid);
     close_obj(b, 1);
 
-    static const char *const tn[JWG_NTYPES] = {"JW301", "JW305", "JW307", "JW315", "JW323"};
+    static const char *const tn[JWG_NTYPES] = {"JW301", "JW305", "JW307", "JW315", "JW323",
+                                               "JW302", "JW306", "JW308", "JW316", "JW317",
+                                               "JW318", "JW319", "JW320", "JW325"};
     g = 1;
     key(b, 1, &f, "messages");
     jwg_buf_puts(b, "{");
@@ -151,6 +153,35 @@ void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg
     kv_long(b, 2, &g, "declaration_lines", lines);
     kv_long(b, 2, &g, "credits", w->credits);
     kv_long(b, 2, &g, "corrected_debits", w->corrected_debits);
+    close_obj(b, 1);
+
+    /* answers in the archive: refused retours (each followed by a resend),
+     * JW319 refusals and "in onderzoek", JW317 requests, refused lines */
+    long r_refused = 0, a_refused = 0, a_onderzoek = 0, vows = 0, l_refused = 0;
+    int64_t c_refused = 0;
+    for (size_t i = 0; i < w->msg.n; i++) {
+        const jwg_msg_t *m = &w->msg.v[i];
+        if (!m->emitted || m->kind < JWG_NHEEN) continue;
+        const jwg_answer_t *a = &w->answer.v[m->ref];
+        if (m->kind == JWG_317) vows++;
+        else if (m->kind == JWG_319) a_refused += a->antwoord == 1, a_onderzoek += a->antwoord == 2;
+        else if (m->kind == JWG_325) {
+            const jwg_decl_t *d = &w->decl.v[a->of];
+            for (int32_t k = 0; k < d->n; k++) {
+                const jwg_line_t *l = &w->line.v[w->decl_lines.v[d->first + k]];
+                if (l->rcode[0]) l_refused++, c_refused += l->bedrag;
+            }
+        } else if (a->code[0]) r_refused++;
+    }
+    g = 1;
+    key(b, 1, &f, "answers");
+    jwg_buf_puts(b, "{");
+    kv_long(b, 2, &g, "retours_refused", r_refused);
+    kv_long(b, 2, &g, "requests_refused", a_refused);
+    kv_long(b, 2, &g, "requests_in_onderzoek", a_onderzoek);
+    kv_long(b, 2, &g, "change_requests", vows);
+    kv_long(b, 2, &g, "lines_refused", l_refused);
+    kv_long(b, 2, &g, "cents_refused", (long)c_refused);
     close_obj(b, 1);
 
     g = 1;

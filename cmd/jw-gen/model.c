@@ -119,14 +119,38 @@
 
 int jwg_type_number(int kind)
 {
-    static const int n[JWG_NTYPES] = {301, 305, 307, 315, 323};
+    static const int n[JWG_NTYPES] = {301, 305, 307, 315, 323, 302, 306, 308, 316, 317, 318, 319, 320, 325};
     return (kind >= 0 && kind < JWG_NTYPES) ? n[kind] : 0;
 }
 
 int jwg_type_code(int kind)
 {
-    static const int c[JWG_NTYPES] = {436, 438, 440, 446, 490};
+    static const int c[JWG_NTYPES] = {436, 438, 440, 446, 490, 437, 439, 441, 447, 486, 487, 488, 489, 491};
     return (kind >= 0 && kind < JWG_NTYPES) ? c[kind] : 0;
+}
+
+int jwg_retour_kind(int kind)
+{
+    switch (kind) {
+    case JWG_301: return JWG_302;
+    case JWG_305: return JWG_306;
+    case JWG_307: return JWG_308;
+    case JWG_315: return JWG_316;
+    case JWG_317: return JWG_318;
+    case JWG_319: return JWG_320;
+    default: return -1;
+    }
+}
+
+int jwg_sent_by_gemeente(int kind)
+{
+    switch (kind) {
+    case JWG_301: case JWG_319: case JWG_325: /* heenberichten of the gemeente */
+    case JWG_306: case JWG_308: case JWG_316: case JWG_318: /* its retours on the aanbieder's */
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 const char *jwg_outcome_name(int out)
@@ -164,6 +188,7 @@ void jwg_world_free(jwg_world_t *w)
     free(w->decl.v);
     free(w->decl_lines.v);
     free(w->msg.v);
+    free(w->answer.v);
     free(w->traj_rel.v);
     free(w->traj_emitted.v);
     jwg_world_init(w);
@@ -1186,6 +1211,132 @@ static int build_decls(jwg_world_t *w)
     return 0;
 }
 
+/* ---- answers: refused requests, JW317, JW319, JW325 and the retours ------
+ *
+ * Shares (per seed, from their own random stream so the rest of the world
+ * does not change): 5 % of the requests were preceded by an earlier request
+ * for the same care that the gemeente refused with a JW319 (reason 1-7,
+ * 2-5 working days later); 8 % of the requests get a JW319 "in onderzoek"
+ * before they are honoured; 30 % of the extensions (RedenWijziging 04 with
+ * an Einddatum) were asked for by a JW317 5-15 days before; every JW323
+ * gets a JW325 3-10 working days later, refusing 3 % of its plain debit
+ * lines; every heenbericht gets a retour 1-3 working days later, 2.5 % of
+ * them with an error code, after which the sender resends the same content
+ * under a new identification 0-2 working days after the retour (that
+ * resend is accepted). So a refused message never changes what the world
+ * says, only which message says it. */
+
+static int32_t new_answer(jwg_world_t *w, int32_t of, const char *code, int antwoord, int reden)
+{
+    int32_t i = PUSH(w, answer);
+    if (i < 0) return -1;
+    jwg_answer_t *a = &w->answer.v[i];
+    a->of = of;
+    snprintf(a->code, sizeof a->code, "%s", code ? code : "");
+    a->antwoord = (int8_t)antwoord;
+    a->reden = (int8_t)reden;
+    return i;
+}
+
+/* Before numbering: refused earlier requests (they get request numbers). */
+static int add_refused_requests(jwg_world_t *w)
+{
+    jwg_rng_t rr, *r = &rr;
+    size_t n0 = w->vot.n;
+    jwg_rng_seed(r, w->seed, 20, 0);
+    for (size_t i = 0; i < n0; i++) {
+        if (!jwg_rng_pct(r, 5)) continue;
+        jwg_vot_t base = w->vot.v[i];
+        const jwg_alloc_t *a = &w->alloc.v[base.alloc];
+        int32_t vi = PUSH(w, vot);
+        if (vi < 0) return -1;
+        jwg_vot_t *v = &w->vot.v[vi];
+        *v = base;
+        v->refused = 1;
+        v->dag = weekday_on_or_after(base.dag - jwg_rng_range(r, 20, 40));
+        v->tod = office_time(r);
+        v->msg = new_msg(w, JWG_315, vi, v->dag, v->tod, a->provider, a->gemeente);
+        if (v->msg < 0) return -1;
+        int32_t ai = new_answer(w, vi, NULL, 1, jwg_rng_range(r, 1, 7));
+        if (ai < 0) return -1;
+        if (new_msg(w, JWG_319, ai, add_workdays(v->dag, jwg_rng_range(r, 2, 5)), office_time(r),
+                    a->gemeente, a->provider) < 0)
+            return -1;
+        w->requests_refused++;
+    }
+    return 0;
+}
+
+static int build_answers(jwg_world_t *w)
+{
+    jwg_rng_t rr, *r = &rr;
+    jwg_rng_seed(r, w->seed, 21, 0);
+    /* JW319 "in onderzoek" on requests that are honoured later */
+    for (size_t i = 0; i < w->vot.n; i++) {
+        const jwg_vot_t *v = &w->vot.v[i];
+        if (v->refused || !jwg_rng_pct(r, 8)) continue;
+        const jwg_alloc_t *a = &w->alloc.v[v->alloc];
+        jw_date_t d = add_workdays(v->dag, 1);
+        if (d >= w->ver.v[a->ver[0]].tdate) continue; /* honoured the next day already */
+        int32_t ai = new_answer(w, (int32_t)i, NULL, 2, 0);
+        if (ai < 0 || new_msg(w, JWG_319, ai, d, office_time(r), a->gemeente, a->provider) < 0) return -1;
+        w->requests_onderzoek++;
+    }
+    /* JW317 before some extensions */
+    for (size_t i = 0; i < w->ver.n; i++) {
+        const jwg_version_t *v = &w->ver.v[i];
+        if (v->reden != 4 || v->eind == JW_DATE_NONE || !jwg_rng_pct(r, 30)) continue;
+        const jwg_alloc_t *a = &w->alloc.v[v->alloc];
+        jw_date_t d = weekday_on_or_after(v->tdate - jwg_rng_range(r, 5, 15));
+        if (d <= a->ingang) continue;
+        int32_t ai = new_answer(w, (int32_t)i, NULL, 0, 0);
+        if (ai < 0 || new_msg(w, JWG_317, ai, d, office_time(r), a->provider, a->gemeente) < 0) return -1;
+        w->vows++;
+    }
+    /* JW325 on every JW323, refusing some plain debit lines */
+    for (size_t i = 0; i < w->decl.n; i++) {
+        const jwg_decl_t *d = &w->decl.v[i];
+        for (int32_t k = 0; k < d->n; k++) {
+            jwg_line_t *l = &w->line.v[w->decl_lines.v[d->first + k]];
+            if (l->dc != 'D' || l->credited_by >= 0 || l->corrected || !jwg_rng_pct(r, 3)) continue;
+            static const char *const codes[4] = {"9307", "9308", "0611", "9341"};
+            snprintf(l->rcode, sizeof l->rcode, "%s", codes[jwg_rng_range(r, 0, 3)]);
+            w->lines_refused++;
+        }
+        int32_t ai = new_answer(w, (int32_t)i, NULL, 0, 0);
+        if (ai < 0 || new_msg(w, JWG_325, ai, add_workdays(d->dag, jwg_rng_range(r, 3, 10)), office_time(r),
+                              d->gemeente, d->provider) < 0)
+            return -1;
+    }
+    /* a retour for every heenbericht (the resends included, never refused) */
+    size_t n_orig = w->msg.n;
+    for (size_t i = 0; i < w->msg.n; i++) {
+        jwg_msg_t m = w->msg.v[i];
+        int rk = jwg_retour_kind(m.kind);
+        if (rk < 0) continue;
+        const char *code = NULL;
+        if (i < n_orig && jwg_rng_permille(r, 25)) {
+            static const char *const by_kind[JWG_NTYPES] = {
+                [JWG_301] = "9379", [JWG_305] = "9019", [JWG_307] = "9069",
+                [JWG_315] = "9347", [JWG_317] = "9349", [JWG_319] = "9355"};
+            code = jwg_rng_pct(r, 50) ? "0001" : by_kind[m.kind];
+        }
+        jw_date_t d = add_workdays(m.dag, jwg_rng_range(r, 1, 3));
+        int32_t tod = office_time(r);
+        int32_t ai = new_answer(w, (int32_t)i, code, 0, 0);
+        if (ai < 0 || new_msg(w, rk, ai, d, tod, m.receiver, m.sender) < 0) return -1;
+        if (code) {
+            /* the sender resends the same content under a new identification */
+            if (new_msg(w, m.kind, m.ref, add_workdays(d, jwg_rng_range(r, 0, 2)), tod + 600 > 86399 ? 86399 : tod + 600,
+                        m.sender, m.receiver) < 0)
+                return -1;
+            w->refused_retours++;
+            w->resends++;
+        }
+    }
+    return 0;
+}
+
 /* ---- numbering ----------------------------------------------------------- */
 
 static jwg_skey_t *sorted_keys(size_t n)
@@ -1270,6 +1421,13 @@ static void count_emitted(jwg_world_t *w)
     for (size_t i = 0; i < w->msg.n; i++) {
         jwg_msg_t *m = &w->msg.v[i];
         m->emitted = (uint8_t)(m->dag >= w->start && m->dag <= w->end);
+        /* an answer only when what it answers is in the archive too */
+        if (m->kind >= JWG_NHEEN && m->kind != JWG_317 && m->emitted) {
+            const jwg_answer_t *a = &w->answer.v[m->ref];
+            int32_t of = m->kind == JWG_319 ? w->vot.v[a->of].msg
+                         : m->kind == JWG_325 ? w->decl.v[a->of].msg : a->of;
+            m->emitted = w->msg.v[of].emitted;
+        }
     }
     memset(w->outcomes, 0, sizeof w->outcomes);
     memset(w->relations, 0, sizeof w->relations);
@@ -1319,7 +1477,9 @@ int jwg_world_build(jwg_world_t *w)
         if (gen_youth(w, i, &bsn) < 0 || w->oom) return -1;
     if (build_lines(w) < 0 || w->oom) return -1;
     if (build_decls(w) < 0 || w->oom) return -1;
+    if (add_refused_requests(w) < 0 || w->oom) return -1;
     if (number_everything(w) < 0) return -1;
+    if (build_answers(w) < 0 || w->oom) return -1;
     count_emitted(w);
     return 0;
 }

@@ -15,7 +15,21 @@
 
 #include "date/date.h"
 
-enum { JWG_301 = 0, JWG_305, JWG_307, JWG_315, JWG_323, JWG_NTYPES };
+/* The five heenberichten first (JWG_NHEEN: the ones that may be broken on
+ * purpose), then the answers: the six retours, the JW317 request to
+ * change, the JW319 answer to a request and the JW325 declaration answer. */
+enum {
+    JWG_301 = 0, JWG_305, JWG_307, JWG_315, JWG_323,
+    JWG_302, JWG_306, JWG_308, JWG_316, JWG_317, JWG_318, JWG_319, JWG_320, JWG_325,
+    JWG_NTYPES
+};
+#define JWG_NHEEN 5
+
+/* The retour kind of a heenbericht kind (JWG_301 -> JWG_302, ...), -1 for
+ * the JW323 and the retours themselves. */
+int jwg_retour_kind(int kind);
+/* 1 when messages of this kind are sent by a gemeente, 0 by an aanbieder. */
+int jwg_sent_by_gemeente(int kind);
 
 /* Per-type constants: 301, "jw301", 436 ... */
 int jwg_type_number(int kind);
@@ -123,7 +137,19 @@ typedef struct {
     jw_date_t dag;
     int32_t tod;
     int32_t msg;
+    uint8_t refused;        /* an earlier request the gemeente refused (JW319) */
 } jwg_vot_t;
+
+/* An answer message's record: a retour (of = the heenbericht's message,
+ * code = its RetourCode, "" when accepted), a JW317 (of = the JW301
+ * version that extends the allocation as asked), a JW319 (of = the
+ * request; antwoord 1 afgewezen with reden, 2 in onderzoek) or a JW325
+ * (of = the declaration). */
+typedef struct {
+    int32_t of;
+    char code[5];
+    int8_t antwoord, reden;
+} jwg_answer_t;
 
 /* One JW323 Prestatie. */
 typedef struct {
@@ -142,6 +168,7 @@ typedef struct {
     jw_date_t avail;        /* earliest Dagtekening that may carry it */
     jw_date_t bucket;       /* DeclaratiePeriode (first day) it goes in */
     int32_t decl;           /* JW323 record, -1 when not in the archive */
+    char rcode[5];          /* RetourCode when the JW325 refuses the line, "" */
 } jwg_line_t;
 
 typedef struct {
@@ -184,6 +211,7 @@ typedef struct {
     JWG_VEC(jwg_decl_t) decl;
     JWG_VEC(int32_t) decl_lines;  /* line indices grouped by declaration */
     JWG_VEC(jwg_msg_t) msg;
+    JWG_VEC(jwg_answer_t) answer;
 
     /* trajectories: relation to the previous one and whether any message
      * of it is in the archive */
@@ -200,6 +228,7 @@ typedef struct {
     long allocations, voided, voided_corrected, switches;
     long credits, corrected_debits;
     long trajectories, youths_emitted;
+    long refused_retours, resends, requests_refused, requests_onderzoek, vows, lines_refused;
     int oom;                /* set when an allocation failed */
 } jwg_world_t;
 

@@ -52,18 +52,19 @@ const char *jwg_mut_detail(int mut)
 
 void jwg_ident_format(int kind, uint32_t counter, char out[13])
 {
-    static const char *const pre[JWG_NTYPES] = {"TW", "ST", "SP", "VT", "DC"};
+    static const char *const pre[JWG_NTYPES] = {"TW", "ST", "SP", "VT", "DC", "RT", "RS", "RP",
+                                                "RV", "VW", "RW", "AW", "RA", "DA"};
     snprintf(out, 13, "%s%08u", pre[kind], (unsigned)(counter % 100000000u));
 }
 
 const char *jwg_msg_sender_code(const jwg_msg_t *m)
 {
-    return m->kind == JWG_301 ? jwg_gemeenten[m->sender].code : jwg_providers[m->sender].agb;
+    return jwg_sent_by_gemeente(m->kind) ? jwg_gemeenten[m->sender].code : jwg_providers[m->sender].agb;
 }
 
 static const char *msg_receiver_code(const jwg_msg_t *m)
 {
-    return m->kind == JWG_301 ? jwg_providers[m->receiver].agb : jwg_gemeenten[m->receiver].code;
+    return jwg_sent_by_gemeente(m->kind) ? jwg_providers[m->receiver].agb : jwg_gemeenten[m->receiver].code;
 }
 
 /* ---- element writers ------------------------------------------------- */
@@ -155,9 +156,30 @@ static void el_close(xw_t *x, int depth, const char *ns, const char *name)
 
 /* ---- shared parts ------------------------------------------------------ */
 
-static void header(xw_t *x, const jwg_msg_t *m, uint32_t ident)
+static void xsd_versie(xw_t *x, const char *name)
 {
-    int rel = jwg_release(m->dag);
+    el_open(x, 2, NULL, name);
+    el(x, 3, "ijw", "BasisschemaXsdVersie", "1.0.0");
+    el(x, 3, "ijw", "BerichtXsdVersie", "1.0.0");
+    el_close(x, 2, NULL, name);
+}
+
+static void retour_codes(xw_t *x, int depth, const char *code)
+{
+    el_open(x, depth, NULL, "RetourCodes");
+    el(x, depth + 1, NULL, "RetourCode", code);
+    el_close(x, depth, NULL, "RetourCodes");
+}
+
+/* A retour copies its heenbericht's header (IV028): Afzender, Ontvanger,
+ * BerichtIdentificatie, release; only the BerichtCode is its own. */
+static void header(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, uint32_t ident,
+                   const uint32_t *ident_of)
+{
+    int retour = m->kind == JWG_302 || m->kind == JWG_306 || m->kind == JWG_308 ||
+                 m->kind == JWG_316 || m->kind == JWG_318 || m->kind == JWG_320;
+    const jwg_msg_t *heen = retour ? &w->msg.v[w->answer.v[m->ref].of] : m;
+    int rel = jwg_release(heen->dag);
     int num = jwg_type_number(m->kind);
     jwg_buf_printf(x->b,
                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" EOL
@@ -168,18 +190,33 @@ static void header(xw_t *x, const jwg_msg_t *m, uint32_t ident)
     el_u(x, 2, NULL, "BerichtCode", (uint64_t)jwg_type_code(m->kind));
     el(x, 2, NULL, "BerichtVersie", "3");
     el_u(x, 2, NULL, "BerichtSubversie", (uint64_t)rel);
-    el(x, 2, NULL, "Afzender", jwg_msg_sender_code(m));
-    el(x, 2, NULL, "Ontvanger", msg_receiver_code(m));
+    el(x, 2, NULL, "Afzender", jwg_msg_sender_code(heen));
+    el(x, 2, NULL, "Ontvanger", msg_receiver_code(heen));
     el_open(x, 2, NULL, "BerichtIdentificatie");
     char id[13];
-    jwg_ident_format(m->kind, ident, id);
+    jwg_ident_format(heen->kind, heen == m ? ident : ident_of[heen - w->msg.v], id);
     el(x, 3, "ijw", "Identificatie", id);
-    el_date(x, 3, "ijw", "Dagtekening", m->dag);
+    el_date(x, 3, "ijw", "Dagtekening", heen->dag);
     el_close(x, 2, NULL, "BerichtIdentificatie");
-    el_open(x, 2, NULL, "XsdVersie");
-    el(x, 3, "ijw", "BasisschemaXsdVersie", "1.0.0");
-    el(x, 3, "ijw", "BerichtXsdVersie", "1.0.0");
-    el_close(x, 2, NULL, "XsdVersie");
+    xsd_versie(x, "XsdVersie");
+    if (heen != m) {
+        const jwg_answer_t *a = &w->answer.v[m->ref];
+        jwg_ident_format(m->kind, ident, id);
+        el(x, 2, NULL, "IdentificatieRetour", id);
+        el_date(x, 2, NULL, "DagtekeningRetour", m->dag);
+        if (!strcmp(a->code, "0001")) el(x, 2, NULL, "XsltVersie", "1.0.0");
+        xsd_versie(x, "XsdVersieRetour");
+        if (a->code[0]) retour_codes(x, 2, a->code);
+    } else if (m->kind == JWG_325) {
+        const jwg_decl_t *d = &w->decl.v[w->answer.v[m->ref].of];
+        el_open(x, 2, NULL, "DeclaratieIdentificatie");
+        jwg_ident_format(JWG_323, ident_of[d->msg], id);
+        el(x, 3, "ijw", "Identificatie", id);
+        el_date(x, 3, "ijw", "Dagtekening", d->dag);
+        el_close(x, 2, NULL, "DeclaratieIdentificatie");
+        xsd_versie(x, "XsdVersieDeclaratie");
+        retour_codes(x, 2, "0200");
+    }
     el_close(x, 1, NULL, "Header");
 }
 
@@ -447,6 +484,94 @@ static void bedrag_dc(xw_t *x, int depth, const char *name, const char *amount_n
     el_close(x, depth, NULL, name);
 }
 
+static void render_317(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m)
+{
+    const jwg_answer_t *an = &w->answer.v[m->ref];
+    const jwg_version_t *v = &w->ver.v[an->of];
+    const jwg_alloc_t *a = &w->alloc.v[v->alloc];
+    const jwg_youth_t *y = &w->youth.v[a->youth];
+    char ref[24];
+    snprintf(ref, sizeof ref, "VOW%09u", (unsigned)m->ref);
+    el_open(x, 1, NULL, "Client");
+    el(x, 2, NULL, "Bsn", y->bsn);
+    el_open(x, 2, NULL, "Verzoek");
+    el(x, 3, NULL, "ReferentieAanbieder", ref);
+    el(x, 3, NULL, "RedenVerzoek", "1");
+    el_open(x, 3, NULL, "TeWijzigenProducten");
+    el_open(x, 4, NULL, "TeWijzigenProduct");
+    el_u(x, 5, NULL, "ToewijzingNummer", a->nummer);
+    el_date(x, 5, NULL, "GewensteIngangsdatum", a->ingang);
+    el_date(x, 5, NULL, "Einddatum", v->eind);
+    if (a->aspecifiek) el_u(x, 5, NULL, "Budget", (uint64_t)v->budget);
+    else omvang(x, 5, a);
+    el_close(x, 4, NULL, "TeWijzigenProduct");
+    el_close(x, 3, NULL, "TeWijzigenProducten");
+    el_close(x, 2, NULL, "Verzoek");
+    el_close(x, 1, NULL, "Client");
+}
+
+static void render_319(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m)
+{
+    const jwg_answer_t *an = &w->answer.v[m->ref];
+    char ref[24], rd[8];
+    vot_ref(&w->vot.v[an->of], ref);
+    el_open(x, 1, NULL, "Antwoord");
+    el(x, 2, NULL, "ReferentieAanbieder", ref);
+    el_u(x, 2, NULL, "VerzoekAntwoord", (uint64_t)an->antwoord);
+    if (an->antwoord == 1) {
+        snprintf(rd, sizeof rd, "%d", an->reden);
+        el(x, 2, NULL, "RedenAfwijzingVerzoek", rd);
+    }
+    el_close(x, 1, NULL, "Antwoord");
+}
+
+static void prestatie(xw_t *x, const jwg_world_t *w, const jwg_line_t *l, const char *code);
+
+/* JW325: the totals and the refused lines of one declaration (TR342:
+ * refused = TotaalIngediend - TotaalToegekend). */
+static void render_325(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m)
+{
+    const jwg_decl_t *d = &w->decl.v[w->answer.v[m->ref].of];
+    int64_t refused = 0;
+    for (int32_t k = 0; k < d->n; k++) {
+        const jwg_line_t *l = &w->line.v[w->decl_lines.v[d->first + k]];
+        if (l->rcode[0]) refused += l->dc == 'C' ? -l->bedrag : l->bedrag;
+    }
+    el_open(x, 1, NULL, "DeclaratieAntwoord");
+    char nr[13];
+    snprintf(nr, sizeof nr, "DN%08u", (unsigned)d->nummer);
+    el(x, 2, NULL, "DeclaratieNummer", nr);
+    bedrag_dc(x, 2, "TotaalIngediendBedrag", "TotaalBedrag", d->totaal);
+    bedrag_dc(x, 2, "TotaalToegekendBedrag", "TotaalBedrag", d->totaal - refused);
+    int32_t cur = -1;
+    for (int32_t k = 0; k < d->n; k++) {
+        const jwg_line_t *l = &w->line.v[w->decl_lines.v[d->first + k]];
+        if (!l->rcode[0]) continue;
+        if (l->youth != cur) {
+            if (cur >= 0) {
+                el_close(x, 4, NULL, "Prestaties");
+                retour_codes(x, 4, "0200");
+                el_close(x, 3, NULL, "Client");
+            } else {
+                el_open(x, 2, NULL, "Clienten");
+            }
+            cur = l->youth;
+            el_open(x, 3, NULL, "Client");
+            el(x, 4, NULL, "Bsn", w->youth.v[cur].bsn);
+            el_open(x, 4, NULL, "Prestaties");
+        }
+        prestatie(x, w, l, l->rcode);
+    }
+    if (cur >= 0) {
+        el_close(x, 4, NULL, "Prestaties");
+        retour_codes(x, 4, "0200");
+        el_close(x, 3, NULL, "Client");
+        el_close(x, 2, NULL, "Clienten");
+    }
+    retour_codes(x, 2, cur >= 0 ? "0200" : "8001");
+    el_close(x, 1, NULL, "DeclaratieAntwoord");
+}
+
 static void render_323(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
 {
     const jwg_decl_t *d = &w->decl.v[m->ref];
@@ -482,6 +607,20 @@ static void render_323(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
             el(x, 4, NULL, "Bsn", bsn);
             el_open(x, 4, NULL, "Prestaties");
         }
+        prestatie(x, w, l, NULL);
+    }
+    if (cur >= 0) {
+        el_close(x, 4, NULL, "Prestaties");
+        el_close(x, 3, NULL, "Client");
+    }
+    el_close(x, 2, NULL, "Clienten");
+    el_close(x, 1, NULL, "Declaratie");
+}
+
+/* One Prestatie of a JW323, or its copy with the refusal code in a JW325. */
+static void prestatie(xw_t *x, const jwg_world_t *w, const jwg_line_t *l, const char *code)
+{
+    {
         const jwg_alloc_t *a = &w->alloc.v[l->alloc];
         const jwg_product_t *p = &jwg_products[l->prod];
         char ref[24];
@@ -507,29 +646,28 @@ static void render_323(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
         el(x, 6, NULL, "Eenheid", eh);
         el_u(x, 6, NULL, "ProductTarief", (uint64_t)l->tarief);
         bedrag_dc(x, 6, "IngediendBedrag", "Bedrag", l->dc == 'C' ? -l->bedrag : l->bedrag);
+        if (code) retour_codes(x, 6, code);
         el_close(x, 5, NULL, "Prestatie");
     }
-    if (cur >= 0) {
-        el_close(x, 4, NULL, "Prestaties");
-        el_close(x, 3, NULL, "Client");
-    }
-    el_close(x, 2, NULL, "Clienten");
-    el_close(x, 1, NULL, "Declaratie");
 }
 
-void jwg_render(const jwg_world_t *w, int32_t msg_index, uint32_t ident, int mut, jwg_buf_t *b)
+void jwg_render(const jwg_world_t *w, int32_t msg_index, uint32_t ident, const uint32_t *ident_of,
+                int mut, jwg_buf_t *b)
 {
     const jwg_msg_t *m = &w->msg.v[msg_index];
     xw_t x = {b, ""};
     snprintf(x.pfx, sizeof x.pfx, "jw%03d", jwg_type_number(m->kind));
-    header(&x, m, ident);
+    header(&x, w, m, ident, ident_of);
     switch (m->kind) {
     case JWG_301: render_301(&x, w, m, mut); break;
     case JWG_315: render_315(&x, w, m, mut); break;
     case JWG_305:
     case JWG_307: render_305_307(&x, w, m, mut); break;
     case JWG_323: render_323(&x, w, m, mut); break;
-    default: break;
+    case JWG_317: render_317(&x, w, m); break;
+    case JWG_319: render_319(&x, w, m); break;
+    case JWG_325: render_325(&x, w, m); break;
+    default: break; /* retours: the header only */
     }
     footer(&x);
 }

@@ -40,10 +40,13 @@ void jwg_ident_format(int kind, uint32_t counter, char out[13]);
 const char *jwg_msg_sender_code(const jwg_msg_t *m);
 
 /* Append message msg_index of w to b (b is not reset). ident is the
- * BerichtIdentificatie counter to write; mut selects a value-level
- * mutation (CS002, CS003, TR358) or JWG_MUT_NONE. Text-level mutations are
- * applied by jwg_xml_break(). */
-void jwg_render(const jwg_world_t *w, int32_t msg_index, uint32_t ident, int mut, jwg_buf_t *b);
+ * BerichtIdentificatie counter to write (a retour's IdentificatieRetour);
+ * ident_of gives the counter each message was delivered with (a retour
+ * copies its heenbericht's, a JW325 names its JW323's). mut selects a
+ * value-level mutation (CS002, CS003, TR358) or JWG_MUT_NONE. Text-level
+ * mutations are applied by jwg_xml_break(). */
+void jwg_render(const jwg_world_t *w, int32_t msg_index, uint32_t ident, const uint32_t *ident_of,
+                int mut, jwg_buf_t *b);
 
 /* Apply a text-level mutation (XML_TRUNCATED, XSD_*) to a rendered message
  * of the given kind in place. salt varies the cut point. Returns 0, or -1

@@ -1,4 +1,6 @@
-/* ijw.h - parse and check iJw messages (JW301, JW305, JW307, JW315, JW323).
+/* ijw.h - parse and check iJw messages: all 14 message types of iJw 3.0-3.2
+ * (heenberichten JW301, 305, 307, 315, 317, 319, 323, 325 and the retours
+ * JW302, 306, 308, 316, 318, 320).
  *
  * One call, jw_ijw_parse(), turns a message buffer into a typed struct or an
  * error that names its layer (XML, XSD, RULE), a rule code and a message.
@@ -69,7 +71,21 @@ typedef enum {
     JW_MSG_307 = 307,
     JW_MSG_315 = 315,
     JW_MSG_323 = 323,
+    JW_MSG_302 = 302, /* retours: the receiver's verdict on a heenbericht */
+    JW_MSG_306 = 306,
+    JW_MSG_308 = 308,
+    JW_MSG_316 = 316,
+    JW_MSG_318 = 318,
+    JW_MSG_320 = 320,
+    JW_MSG_317 = 317, /* Verzoek om wijziging */
+    JW_MSG_319 = 319, /* Antwoordbericht on a JW315/JW317 */
+    JW_MSG_325 = 325, /* Declaratie-antwoord on a JW323 */
 } jw_msg_type_t;
+
+/* 1 for the six retour types (JW302, 306, 308, 316, 318, 320). */
+int jw_ijw_is_retour(jw_msg_type_t type);
+/* The heenbericht type a retour answers (JW302 -> JW301, ...), else UNKNOWN. */
+jw_msg_type_t jw_ijw_retour_of(jw_msg_type_t type);
 
 /* Fixed-size text fields: lengths from the basisschema plus a terminator. */
 typedef char jw_agb_t[9];       /* AGB code, 8 digits, or gemeente code, 4 */
@@ -78,6 +94,11 @@ typedef char jw_ref_t[37];      /* ReferentieAanbieder (1-36) */
 typedef char jw_refnr_t[21];    /* ReferentieNummer (1-20) */
 typedef char jw_cat_t[3];       /* ProductCategorie, 2 characters */
 typedef char jw_code_t[6];      /* ProductCode, 1-5 characters */
+typedef char jw_retourcode_t[5]; /* RetourCode (WJ001), 4 characters */
+
+/* Most distinct RetourCodes kept per message (further ones are counted in
+ * n_codes_dropped, never lost for the refused/accepted verdict). */
+#define JW_IJW_MAX_CODES 8
 
 #define JW_NONE (-1) /* absent optional integer field */
 
@@ -136,6 +157,7 @@ typedef struct {
     jw_agb_t verwijzer_agb;             /* ZorgverlenerCode, "" when absent */
     int has_beschikkingnummer;
     int has_beschikking_ingangsdatum;
+    int has_verwijzer_naam;             /* Verwijzer/Naam given */
 } jw_ijw_verzoek_t;
 
 /* JW305 StartProduct and JW307 StopProduct */
@@ -150,7 +172,7 @@ typedef struct {
     int status;                         /* StatusAanlevering: 1 or 3 */
 } jw_ijw_levering_t;
 
-/* JW323 Prestatie */
+/* JW323 Prestatie, and a refused line in JW325 (which copies it) */
 typedef struct {
     size_t client;                      /* index into msg.clients */
     jw_refnr_t referentienummer;
@@ -165,6 +187,7 @@ typedef struct {
     int64_t tarief;                     /* JW_NONE when absent */
     int64_t bedrag;                     /* IngediendBedrag, signed: C < 0 */
     char dc;                            /* 'D' or 'C' as written */
+    jw_retourcode_t retourcode;         /* JW325: first RetourCode of the line */
 } jw_ijw_prestatie_t;
 
 typedef struct {
@@ -174,12 +197,63 @@ typedef struct {
     jw_date_t dagtekening;
     int64_t totaal;                     /* TotaalIngediendBedrag, signed */
     char totaal_dc;                     /* 'D' or 'C' as written */
+    /* JW325 only: */
+    int has_antwoord;                   /* DeclaratieAntwoord present */
+    int64_t toegekend;                  /* TotaalToegekendBedrag, signed */
+    char toegekend_dc;
+    jw_ident_t decl_identificatie;      /* DeclaratieIdentificatie of the JW323 */
+    jw_date_t decl_dagtekening;
+    jw_retourcode_t decl_retourcode;    /* first code of DeclaratieAntwoord/RetourCodes */
 } jw_ijw_declaratie_t;
+
+/* The RetourCodes of a retour (every class, header included) or of a JW325
+ * header. refused is 1 when any code is other than 0200 and 0233: the
+ * receiver refused the whole heenbericht (IV032). */
+typedef struct {
+    jw_ident_t identificatie;           /* IdentificatieRetour ("" for JW325) */
+    jw_date_t dagtekening;              /* DagtekeningRetour */
+    int refused;
+    size_t n_codes;                     /* distinct codes kept in codes[] */
+    size_t n_codes_dropped;
+    jw_retourcode_t codes[JW_IJW_MAX_CODES]; /* in document order */
+} jw_ijw_retour_t;
+
+/* JW317 Verzoek (one per message) and its lines. */
+typedef enum {
+    JW_WIJZIGING_ONGEWIJZIGD = 1,
+    JW_WIJZIGING_TEWIJZIGEN = 2,
+    JW_WIJZIGING_NIEUW = 3,
+} jw_wijziging_kind_t;
+
+typedef struct {
+    jw_wijziging_kind_t kind;
+    int64_t toewijzingnummer;           /* JW_NONE for NieuwProduct */
+    jw_cat_t categorie;                 /* NieuwProduct/Product, "" when absent */
+    jw_code_t code;
+    jw_date_t gewenste_ingangsdatum;    /* JW_DATE_NONE for Ongewijzigd */
+    jw_date_t einddatum;                /* JW_DATE_NONE when absent */
+    jw_ijw_omvang_t omvang;
+    int64_t budget;
+} jw_ijw_wijziging_t;
+
+/* JW317 Verzoek and JW319 Antwoord (the request identity is
+ * (aanbieder, ReferentieAanbieder)). */
+typedef struct {
+    jw_ref_t referentie_aanbieder;
+    int reden_verzoek;                  /* JW317: WJ758 */
+    int verzoek_antwoord;               /* JW319: WJ760, 1 afgewezen, 2 in onderzoek */
+    int reden_afwijzing;                /* JW319: WJ759, JW_NONE when absent */
+    jw_agb_t woonplaats_gemeente;       /* JW319 Woonplaatsbeginsel, "" when absent */
+} jw_ijw_verzoekinfo_t;
 
 /* A parsed message. Owns its arrays; free with jw_ijw_msg_clear(). The
  * meaning of items depends on type: toewijzingen (301), verzoeken (315),
- * leveringen (305, 307), prestaties (323). clients has one entry for the
- * 30x/31x messages and one per Client for JW323. */
+ * leveringen (305, 307), prestaties (323, and the refused lines of 325),
+ * wijzigingen (317). clients has one entry for the 30x/31x messages (none
+ * for JW319/JW320, none for a retour without body) and one per Client for
+ * JW323/JW325. A retour's header holds the heenbericht's identity
+ * (BerichtCode aside): header.afzender/identificatie name the message it
+ * answers; retour holds its own identification and codes. */
 typedef struct {
     jw_msg_type_t type;
     jw_ijw_header_t header;
@@ -194,8 +268,21 @@ typedef struct {
     size_t n_verzoeken, cap_verzoeken;
     jw_ijw_levering_t *leveringen;
     size_t n_leveringen, cap_leveringen;
-    jw_ijw_prestatie_t *prestaties;
+    jw_ijw_prestatie_t *prestaties;     /* JW323 lines; JW325 refused lines */
     size_t n_prestaties, cap_prestaties;
+
+    jw_ijw_retour_t retour;             /* retours and JW325 */
+    jw_ijw_verzoekinfo_t verzoek;       /* JW317, JW319 */
+    jw_ijw_wijziging_t *wijzigingen;    /* JW317 lines */
+    size_t n_wijzigingen, cap_wijzigingen;
+
+    /* The first level-2 violation the parser found on values this record
+     * does not keep (birth dates, names, contacts, relations, a client
+     * twice); rule[0] == '\0' when none. The rule layer reports it. */
+    struct {
+        char rule[8];
+        char message[160];
+    } finding;
 } jw_ijw_msg_t;
 
 /* Zero-initialise before first use; jw_ijw_parse() clears and reuses the
@@ -223,6 +310,11 @@ typedef struct jw_ijw_parser jw_ijw_parser_t;
 int jw_ijw_parser_new(const jw_ijw_schema_t *schema, const jw_pseudo_t *pseudo,
                       jw_ijw_parser_t **out);
 void jw_ijw_parser_free(jw_ijw_parser_t *parser);
+
+/* For measurements only (`make bench`): with on = 0 the parser skips the
+ * RULE layer (the in-message rules and the checks made while parsing), so
+ * a message that passes XML and XSD is accepted. Default on. */
+void jw_ijw_parser_set_rules(jw_ijw_parser_t *parser, int on);
 
 /* Parse, validate and check one message of len bytes. name (may be NULL)
  * is used only in libxml2's own bookkeeping. On JW_IJW_OK, *msg holds the

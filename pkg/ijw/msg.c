@@ -36,6 +36,15 @@ int jw_ijw_berichtcode(jw_msg_type_t type)
     case JW_MSG_307: return 440;
     case JW_MSG_315: return 446;
     case JW_MSG_323: return 490;
+    case JW_MSG_302: return 437;
+    case JW_MSG_306: return 439;
+    case JW_MSG_308: return 441;
+    case JW_MSG_316: return 447;
+    case JW_MSG_317: return 486;
+    case JW_MSG_318: return 487;
+    case JW_MSG_319: return 488;
+    case JW_MSG_320: return 489;
+    case JW_MSG_325: return 491;
     default: return 0;
     }
 }
@@ -48,8 +57,35 @@ jw_msg_type_t jw_ijw_type_from_code(int code)
     case 440: return JW_MSG_307;
     case 446: return JW_MSG_315;
     case 490: return JW_MSG_323;
+    case 437: return JW_MSG_302;
+    case 439: return JW_MSG_306;
+    case 441: return JW_MSG_308;
+    case 447: return JW_MSG_316;
+    case 486: return JW_MSG_317;
+    case 487: return JW_MSG_318;
+    case 488: return JW_MSG_319;
+    case 489: return JW_MSG_320;
+    case 491: return JW_MSG_325;
     default: return JW_MSG_UNKNOWN;
     }
+}
+
+jw_msg_type_t jw_ijw_retour_of(jw_msg_type_t type)
+{
+    switch (type) {
+    case JW_MSG_302: return JW_MSG_301;
+    case JW_MSG_306: return JW_MSG_305;
+    case JW_MSG_308: return JW_MSG_307;
+    case JW_MSG_316: return JW_MSG_315;
+    case JW_MSG_318: return JW_MSG_317;
+    case JW_MSG_320: return JW_MSG_319;
+    default: return JW_MSG_UNKNOWN;
+    }
+}
+
+int jw_ijw_is_retour(jw_msg_type_t type)
+{
+    return jw_ijw_retour_of(type) != JW_MSG_UNKNOWN;
 }
 
 void jw_ijw_msg_init(jw_ijw_msg_t *msg)
@@ -64,6 +100,7 @@ void jw_ijw_msg_clear(jw_ijw_msg_t *msg)
     free(msg->verzoeken);
     free(msg->leveringen);
     free(msg->prestaties);
+    free(msg->wijzigingen);
     jw_ijw_msg_init(msg);
 }
 

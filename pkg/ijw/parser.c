@@ -48,6 +48,8 @@ struct jw_ijw_parser {
     jw_ijw_error_t xml_err;
     jw_ijw_error_t xsd_err;
     jw_ijw_error_t value_err; /* a field we read did not convert */
+    jw_ijw_findings_t fs;     /* rules on values the record does not keep */
+    int no_rules;             /* jw_ijw_parser_set_rules(p, 0): bench only */
 };
 
 /* ---- small converters (input may be anything: the XSD verdict comes
@@ -106,10 +108,21 @@ static void set_small(jw_ijw_parser_t *p, const char *field, const char *s, size
     *dst = (int)v;
 }
 
+/* A date the XSD accepts (xs:date allows a year before 1 or after 9999)
+ * but jw cannot represent: refused by jw's own rule, not as an XSD error,
+ * because the standard's schema calls it valid (rule "DATE"). */
+static void date_error(jw_ijw_parser_t *p, const char *field)
+{
+    if (p->have_value) return;
+    p->have_value = 1;
+    jw_ijw_error_set(&p->value_err, JW_LAYER_RULE, "DATE", xmlSAX2GetLineNumber(p->ctxt),
+                     "%s is not a date jw can read (year 0001-9999, YYYY-MM-DD)", field);
+}
+
 static void set_date(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
                      jw_date_t *dst)
 {
-    if (jw_date_parse(s, n, dst)) value_error(p, field);
+    if (jw_date_parse(s, n, dst)) date_error(p, field);
 }
 
 static void set_str(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
@@ -176,6 +189,8 @@ static void root_detect(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar 
     if (strcmp(u + 7, "/schema") != 0) return;
     switch (code) {
     case 301: case 305: case 307: case 315: case 323:
+    case 302: case 306: case 308: case 316: case 317: case 318: case 319: case 320:
+    case 325:
         p->msg->type = (jw_msg_type_t)code;
         p->msg->header.release = release;
         break;
@@ -216,6 +231,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
         root_detect(p, local, uri);
         return;
     }
+    if (!p->no_rules) jw_ijw_findings_start(&p->fs, m, (const char *)local, (const char *)parent);
     if (IS(local, "Client") && (p->depth == 2 || IS(parent, "Clienten"))) {
         jw_ijw_client_t *c = PUSH(p, m, clients);
         if (c) c->geslacht = JW_NONE;
@@ -243,7 +259,19 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
         l->reden_beeindiging = JW_NONE;
         l->einddatum = JW_DATE_NONE;
         l->status = JW_NONE;
-    } else if (IS(local, "Prestatie") && m->type == JW_MSG_323) {
+    } else if ((IS(local, "OngewijzigdProduct") || IS(local, "TeWijzigenProduct") ||
+                IS(local, "NieuwProduct")) && m->type == JW_MSG_317) {
+        jw_ijw_wijziging_t *w = PUSH(p, m, wijzigingen);
+        if (!w) return;
+        w->kind = IS(local, "OngewijzigdProduct") ? JW_WIJZIGING_ONGEWIJZIGD
+                  : IS(local, "TeWijzigenProduct") ? JW_WIJZIGING_TEWIJZIGEN
+                                                   : JW_WIJZIGING_NIEUW;
+        w->toewijzingnummer = JW_NONE;
+        w->gewenste_ingangsdatum = JW_DATE_NONE;
+        w->einddatum = JW_DATE_NONE;
+        w->budget = JW_NONE;
+        omvang_init(&w->omvang);
+    } else if (IS(local, "Prestatie") && (m->type == JW_MSG_323 || m->type == JW_MSG_325)) {
         jw_ijw_prestatie_t *pr = PUSH(p, m, prestaties);
         if (!pr) return;
         pr->client = m->n_clients ? m->n_clients - 1 : 0;
@@ -319,7 +347,7 @@ static void end_client(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *
         jw_date_t d;
         int y, mo;
         if (jw_date_parse(s, n, &d)) {
-            value_error(p, "Geboortedatum");
+            date_error(p, "Geboortedatum");
             return;
         }
         jw_date_to_ymd(d, &y, &mo, NULL); /* the day is dropped on purpose */
@@ -370,6 +398,7 @@ static void end_315(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *par
         else if (IS(parent, "Verwijzer")) {
             if (IS(local, "Type")) set_small(p, "Verwijzer/Type", s, n, &v->verwijzer_type);
             else if (IS(local, "ZorgverlenerCode")) SET_STR(p, "ZorgverlenerCode", s, n, v->verwijzer_agb);
+            else if (IS(local, "Naam")) v->has_verwijzer_naam = 1;
         }
     }
 }
@@ -429,6 +458,101 @@ static void end_323(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *par
     }
 }
 
+/* A RetourCode of a retour (any class) or of a JW325 (header, declaration,
+ * line). Retours: every code counts for the verdict (IV032). */
+static void end_retourcode(jw_ijw_parser_t *p, const xmlChar *gp, const char *s, size_t n)
+{
+    jw_ijw_msg_t *m = p->msg;
+    jw_ijw_retour_t *r = &m->retour;
+    char code[5];
+    if (n != 4) return; /* the XSD refuses it */
+    memcpy(code, s, 4);
+    code[4] = '\0';
+    if (m->type == JW_MSG_325 && !IS(gp, "Header")) {
+        jw_ijw_prestatie_t *pr = LAST(m, prestaties);
+        if (IS(gp, "Prestatie") && pr && !pr->retourcode[0])
+            memcpy(pr->retourcode, code, 5);
+        else if (IS(gp, "DeclaratieAntwoord") && !m->declaratie.decl_retourcode[0])
+            memcpy(m->declaratie.decl_retourcode, code, 5);
+        return;
+    }
+    if (strcmp(code, "0200") != 0 && strcmp(code, "0233") != 0) r->refused = 1;
+    for (size_t i = 0; i < r->n_codes; i++)
+        if (strcmp(r->codes[i], code) == 0) return;
+    if (r->n_codes < JW_IJW_MAX_CODES) memcpy(r->codes[r->n_codes++], code, 5);
+    else r->n_codes_dropped++;
+}
+
+/* The retour's own identification, and JW325's reference to its JW323. */
+static void end_retour_header(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *parent,
+                              const char *s, size_t n)
+{
+    jw_ijw_msg_t *m = p->msg;
+    if (IS(parent, "Header")) {
+        if (IS(local, "IdentificatieRetour")) SET_STR(p, "IdentificatieRetour", s, n, m->retour.identificatie);
+        else if (IS(local, "DagtekeningRetour")) set_date(p, "DagtekeningRetour", s, n, &m->retour.dagtekening);
+    } else if (IS(parent, "DeclaratieIdentificatie")) {
+        if (IS(local, "Identificatie")) SET_STR(p, "Identificatie", s, n, m->declaratie.decl_identificatie);
+        else if (IS(local, "Dagtekening")) set_date(p, "Dagtekening", s, n, &m->declaratie.decl_dagtekening);
+    }
+}
+
+static void end_317(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *parent,
+                    const xmlChar *gp, const char *s, size_t n)
+{
+    jw_ijw_msg_t *m = p->msg;
+    jw_ijw_wijziging_t *w = LAST(m, wijzigingen);
+    if (IS(parent, "Verzoek")) {
+        if (IS(local, "ReferentieAanbieder")) SET_STR(p, "ReferentieAanbieder", s, n, m->verzoek.referentie_aanbieder);
+        else if (IS(local, "RedenVerzoek")) set_small(p, "RedenVerzoek", s, n, &m->verzoek.reden_verzoek);
+    } else if (!w) {
+        return;
+    } else if (IS(parent, "OngewijzigdProduct") || IS(parent, "TeWijzigenProduct") ||
+               IS(parent, "NieuwProduct")) {
+        if (IS(local, "ToewijzingNummer")) set_int(p, "ToewijzingNummer", s, n, &w->toewijzingnummer);
+        else if (IS(local, "GewensteIngangsdatum")) set_date(p, "GewensteIngangsdatum", s, n, &w->gewenste_ingangsdatum);
+        else if (IS(local, "Einddatum")) set_date(p, "Einddatum", s, n, &w->einddatum);
+        else if (IS(local, "Budget")) set_int(p, "Budget", s, n, &w->budget);
+    } else if (IS(gp, "TeWijzigenProduct") || IS(gp, "NieuwProduct")) {
+        if (IS(parent, "Product"))
+            on_product(p, w->categorie, sizeof w->categorie, w->code, sizeof w->code, local, s, n);
+        else if (IS(parent, "Omvang"))
+            on_omvang(p, &w->omvang, local, s, n);
+    }
+}
+
+static void end_319(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *parent,
+                    const char *s, size_t n)
+{
+    jw_ijw_verzoekinfo_t *v = &p->msg->verzoek;
+    if (IS(parent, "Antwoord")) {
+        if (IS(local, "ReferentieAanbieder")) SET_STR(p, "ReferentieAanbieder", s, n, v->referentie_aanbieder);
+        else if (IS(local, "VerzoekAntwoord")) set_small(p, "VerzoekAntwoord", s, n, &v->verzoek_antwoord);
+        else if (IS(local, "RedenAfwijzingVerzoek")) set_small(p, "RedenAfwijzingVerzoek", s, n, &v->reden_afwijzing);
+    } else if (IS(parent, "Woonplaatsbeginsel") && IS(local, "Gemeente")) {
+        SET_STR(p, "Gemeente", s, n, v->woonplaats_gemeente);
+    }
+}
+
+/* JW325: the answer's totals; the refused lines are read by end_323. */
+static void end_325(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *parent,
+                    const char *s, size_t n)
+{
+    jw_ijw_declaratie_t *d = &p->msg->declaratie;
+    if (IS(local, "DeclaratieAntwoord")) {
+        d->has_antwoord = 1;
+    } else if (IS(parent, "DeclaratieAntwoord")) {
+        if (IS(local, "DeclaratieNummer")) SET_STR(p, "DeclaratieNummer", s, n, d->nummer);
+        else if (IS(local, "TotaalIngediendBedrag") && d->totaal_dc == 'C') d->totaal = -d->totaal;
+        else if (IS(local, "TotaalToegekendBedrag") && d->toegekend_dc == 'C') d->toegekend = -d->toegekend;
+    } else if (IS(parent, "TotaalToegekendBedrag")) {
+        if (IS(local, "TotaalBedrag")) set_int(p, "TotaalBedrag", s, n, &d->toegekend);
+        else if (IS(local, "DebetCredit")) d->toegekend_dc = n == 1 ? s[0] : '?';
+    } else {
+        end_323(p, local, parent, s, n);
+    }
+}
+
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)prefix; (void)uri;
@@ -453,8 +577,18 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
     case JW_MSG_305:
     case JW_MSG_307: end_30x(p, local, parent, gp, s, n); break;
     case JW_MSG_323: end_323(p, local, parent, s, n); break;
+    case JW_MSG_317: end_317(p, local, parent, gp, s, n); break;
+    case JW_MSG_319: end_319(p, local, parent, s, n); break;
+    case JW_MSG_325: end_325(p, local, parent, s, n); break;
     default: break;
     }
+    if (!p->no_rules)
+        jw_ijw_findings_end(&p->fs, p->msg, (const char *)local, (const char *)parent,
+                            (const char *)gp, s, n);
+    if (IS(local, "RetourCode") && IS(parent, "RetourCodes"))
+        end_retourcode(p, gp, s, n);
+    else if (jw_ijw_is_retour(p->msg->type) || p->msg->type == JW_MSG_325)
+        end_retour_header(p, local, parent, s, n);
     if (is_bsn) sodium_memzero(p->text, sizeof p->text);
     p->text_len = 0;
     p->depth--;
@@ -517,6 +651,7 @@ int jw_ijw_parser_new(const jw_ijw_schema_t *schema, const jw_pseudo_t *pseudo,
     p->sax.internalSubset = on_doctype;
     p->sax.serror = on_xml_error;
 
+    if (jw_ijw_findings_init(&p->fs)) goto out;
     p->ctxt = xmlCreatePushParserCtxt(&p->sax, p, NULL, 0, NULL);
     if (!p->ctxt) goto out;
     p->vctxt = xmlSchemaNewValidCtxt(schema->schema);
@@ -529,12 +664,18 @@ out:
     return rc;
 }
 
+void jw_ijw_parser_set_rules(jw_ijw_parser_t *p, int on)
+{
+    p->no_rules = !on;
+}
+
 void jw_ijw_parser_free(jw_ijw_parser_t *p)
 {
     if (!p) return;
     if (p->vctxt) xmlSchemaFreeValidCtxt(p->vctxt);
     if (p->ctxt) xmlFreeParserCtxt(p->ctxt);
     sodium_memzero(p->text, sizeof p->text);
+    jw_ijw_findings_free(&p->fs);
     free(p);
 }
 
@@ -642,7 +783,9 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
         msg->verzoeken = keep.verzoeken;       msg->cap_verzoeken = keep.cap_verzoeken;
         msg->leveringen = keep.leveringen;     msg->cap_leveringen = keep.cap_leveringen;
         msg->prestaties = keep.prestaties;     msg->cap_prestaties = keep.cap_prestaties;
+        msg->wijzigingen = keep.wijzigingen;   msg->cap_wijzigingen = keep.cap_wijzigingen;
     }
+    msg->verzoek.reden_afwijzing = JW_NONE;
     if (!p || (!buf && len)) return JW_IJW_EARG;
     if (precheck(buf, len, err)) {
         rc = JW_IJW_EINVALID;
@@ -654,6 +797,7 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
     p->text_len = 0;
     p->text_overflow = 0;
     p->oom = p->have_stop = p->have_xml = p->have_xsd = p->have_value = 0;
+    jw_ijw_findings_reset(&p->fs);
 
     if (xmlCtxtResetPush(p->ctxt, NULL, 0, name, "UTF-8") != 0) {
         rc = JW_IJW_ENOMEM;
@@ -670,7 +814,7 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
     xmlSchemaSAXUnplug(plug);
     plug = NULL;
 
-    if (p->oom) {
+    if (p->oom || p->fs.oom) {
         rc = JW_IJW_ENOMEM;
     } else if (p->have_stop) {
         *err = p->stop_err;
@@ -687,13 +831,13 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
     } else if (p->have_xsd || msg->type == JW_MSG_UNKNOWN) {
         if (p->have_xsd) *err = p->xsd_err;
         else jw_ijw_error_set(err, JW_LAYER_XSD, "XSD", 1,
-                              "root is not an iJw 3.0-3.2 JW301/305/307/315/323 Bericht");
+                              "root is not an iJw 3.0-3.2 Bericht of a known message type");
         rc = JW_IJW_EINVALID;
     } else if (p->have_value) {
         *err = p->value_err;
         rc = JW_IJW_EINVALID;
     } else {
-        rc = jw_ijw_rules_check(msg, err);
+        rc = p->no_rules ? JW_IJW_OK : jw_ijw_rules_check(msg, err);
     }
 out:
     p->msg = NULL;
@@ -701,8 +845,11 @@ out:
     if (rc != JW_IJW_OK) {
         /* Keep the arrays for reuse, drop what was read. */
         msg->n_clients = msg->n_toewijzingen = msg->n_verzoeken = 0;
-        msg->n_leveringen = msg->n_prestaties = 0;
+        msg->n_leveringen = msg->n_prestaties = msg->n_wijzigingen = 0;
         msg->type = JW_MSG_UNKNOWN;
+        memset(&msg->retour, 0, sizeof msg->retour);
+        memset(&msg->verzoek, 0, sizeof msg->verzoek);
+        memset(&msg->finding, 0, sizeof msg->finding);
         memset(&msg->header, 0, sizeof msg->header);
         memset(&msg->declaratie, 0, sizeof msg->declaratie);
     }

@@ -97,20 +97,38 @@ static const jw_ind_def_t CATALOGUE[] = {
          C("transferred_youths", "residential youths transferred", COUNT),
          C("without_transfer_pct", "residential without transfer %", PERCENT)}, 0},
     {"IND-16", "Kosten per jeugdige", "Cost per youth",
-     "Declared minus credited amounts (amount_cents) by ProductPeriode Begindatum, divided by the "
-     "distinct youths whose net amount in the cell is not zero. JW325 rejections are not in the "
-     "event stream and are not subtracted.",
-     3, {C("cost_eur", "net declared EUR", EUR), C("youths", "youths with declarations", COUNT),
-         C("per_youth_eur", "EUR per youth", EUR)}, 2},
+     "Awarded cost: declared minus credited amounts (amount_cents) by ProductPeriode Begindatum, "
+     "without the lines a JW325 refused, divided by the distinct youths whose net awarded amount "
+     "in the cell is not zero. Also shown: declared (awarded + refused) and refused.",
+     5, {C("cost_eur", "awarded EUR", EUR), C("youths", "youths with declarations", COUNT),
+         C("per_youth_eur", "EUR per youth", EUR), C("declared_eur", "declared EUR", EUR),
+         C("refused_eur", "refused EUR", EUR)}, 2},
     {"IND-17", "Totale kosten", "Total cost",
-     "Declared minus credited amounts (amount_cents) by ProductPeriode Begindatum.",
-     2, {C("cost_eur", "net declared EUR", EUR), C("youths", "youths with declarations", COUNT)}, 0},
+     "Awarded cost: declared minus credited amounts (amount_cents) by ProductPeriode Begindatum, "
+     "without the lines a JW325 refused. Also shown: declared (awarded + refused) and refused.",
+     4, {C("cost_eur", "awarded EUR", EUR), C("youths", "youths with declarations", COUNT),
+         C("declared_eur", "declared EUR", EUR), C("refused_eur", "refused EUR", EUR)}, 0},
     {"IND-23", "Tijdigheid berichten", "Message timeliness",
      "JW305/JW307 reports (delivery events carrying msg_date, the message Dagtekening) dated in the "
      "period; on time = msg_date no later than the 5th working day after the reported date "
      "(weekends and Algemene termijnenwet holidays are not working days).",
      3, {C("reports", "start/stop reports", COUNT), C("on_time", "within 5 working days", COUNT),
          C("share_pct", "on time %", PERCENT)}, 2},
+    {"IND-24", "Geweigerde berichten", "Refused messages",
+     "Heenberichten their receiver refused (message_refused events: a retour with a code other "
+     "than 0200/0233, or a JW325 refusing a whole JW323), by the date of the refusal; by the "
+     "gemeente and aanbieder of the message; technical = code 0001 (the standard's in-message "
+     "rules), other = message-crossing codes; then per message type.",
+     8, {C("refused", "refused messages", COUNT), C("technical", "code 0001", COUNT),
+         C("other_codes", "other codes", COUNT), C("jw301", "JW301", COUNT), C("jw305", "JW305", COUNT),
+         C("jw307", "JW307", COUNT), C("jw315", "JW315", COUNT), C("jw323", "JW323", COUNT)}, 0},
+    {"IND-25", "Uitkomst verzoeken", "Request outcomes",
+     "JW315 requests (request and request_refused events) by the request's Dagtekening: how many, "
+     "how many a JW319 refused (VerzoekAntwoord 1), the share refused, and the median and p90 "
+     "days from the request's Dagtekening to the refusing JW319's Dagtekening.",
+     5, {C("requests", "requests", COUNT), C("refused", "refused by JW319", COUNT),
+         C("refused_pct", "refused %", PERCENT), C("median_days", "median days to refusal", DAYS),
+         C("p90_days", "p90 days to refusal", DAYS)}, 2},
     {"IND-26", "Duur incl. lopende zorg", "Duration with ongoing care",
      "Kaplan-Meier estimate of the allocation episode's duration (Einddatum - Ingangsdatum + 1) "
      "over every episode that started in the period, those still in care at the data horizon "
@@ -158,6 +176,7 @@ size_t ind_def_quantities(const jw_ind_def_t *def, int *qs, size_t cap)
         {"IND-14", {Q_W_N, Q_WAITLIST, 0}}, {"IND-14b", {Q_14B_N, 0, 0}},
         {"IND-15", {Q_TRF, Q_Y02, 0}},  {"IND-16", {Q_COST, Q_Y16, 0}},
         {"IND-17", {Q_COST, Q_Y16, 0}}, {"IND-23", {Q_T23_N, 0, 0}},
+        {"IND-24", {Q_R24, 0, 0}},      {"IND-25", {Q_R25_REQ, 0, 0}},
         {"IND-26", {Q_KM_N, 0, 0}},
     };
     size_t n = 0;

@@ -804,7 +804,22 @@ static int apply_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign)
 
     switch (e->type) {
     case EV_REQUEST:
-        return horizon_add(ind, txn, e->msg_date, sign);
+        if ((rc = horizon_add(ind, txn, e->msg_date, sign))) return rc;
+        return fan_cnt(txn, Q_R25_REQ, e->msg_date, &a, sign);
+    case EV_REQ_REFUSED:
+        if ((rc = horizon_add(ind, txn, e->request_date, sign))) return rc;
+        if ((rc = horizon_add(ind, txn, e->date, sign))) return rc;
+        if ((rc = fan_cnt(txn, Q_R25_REQ, e->request_date, &a, sign))) return rc;
+        return fan_hist(txn, H_25, Q_R25_REF, e->request_date, &a, e->wait_days, sign);
+    case EV_MSG_REFUSED: {
+        static const int types[5] = {301, 305, 307, 315, 323};
+        if ((rc = horizon_add(ind, txn, e->date, sign))) return rc;
+        if ((rc = fan_cnt(txn, Q_R24, e->date, &a, sign))) return rc;
+        if (e->credit && (rc = fan_cnt(txn, Q_R24_TECH, e->date, &a, sign))) return rc;
+        for (int k = 0; k < 5; k++)
+            if (e->reason == types[k]) return fan_cnt(txn, Q_R24_301 + k, e->date, &a, sign);
+        return 0;
+    }
     case EV_START:
         if ((rc = horizon_add(ind, txn, e->toewijzingsdatum, sign))) return rc;
         if ((rc = fan_cnt(txn, Q_CLS0 + e->cls, e->date, &a, sign))) return rc;
@@ -853,6 +868,9 @@ static int apply_event(jw_ind_t *ind, jw_txn_t *txn, const ev_t *e, int sign)
         }
         if ((rc = current_hend(txn, &hend))) return rc;
         return ep_event(ind, txn, e, sign, hend);
+    case EV_REFUSED:
+        if ((rc = horizon_add(ind, txn, e->date, sign))) return rc;
+        return fan_cnt(txn, Q_REFUSED, e->date, &a, sign * e->amount);
     case EV_DECLARED: {
         if ((rc = horizon_add(ind, txn, e->date, sign))) return rc;
         if ((rc = fan_cnt(txn, Q_COST, e->date, &a, sign * e->amount))) return rc;

@@ -4,6 +4,7 @@
 #include "indicators/ind_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -176,7 +177,8 @@ static const struct {
     {"stop", EV_STOP},         {"transfer", EV_TRANSFER},
     {"recidive", EV_RECIDIVE}, {"delivery_start", EV_DSTART},
     {"delivery_stop", EV_DSTOP}, {"declared", EV_DECLARED},
-    {"retract", EV_RETRACT},
+    {"retract", EV_RETRACT},   {"refused", EV_REFUSED},
+    {"message_refused", EV_MSG_REFUSED}, {"request_refused", EV_REQ_REFUSED},
 };
 
 static int class_of(const char *s)
@@ -202,6 +204,7 @@ int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, e
     int have_id = 0, have_yid = 0, have_date = 0, have_retracts = 0, have_cls = 0;
     int have_dur = 0, have_amount = 0, have_cont = 0;
     char to_aanbieder[9] = "";
+    char message[8] = "", codes[64] = "";
 
     memset(e, 0, sizeof *e);
     e->cls = -1;
@@ -267,6 +270,14 @@ int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, e
         STRFIELD("aanbieder", e->aanbieder)
         STRFIELD("from_aanbieder", e->from_aanbieder)
         STRFIELD("to_aanbieder", to_aanbieder)
+        STRFIELD("message", message)
+        STRFIELD("codes", codes)
+        else if (strcmp(key, "days") == 0) {
+            int64_t v;
+            if (is_null || kind != 'n' || parse_i64(val, &v) || v < -100000 || v > 100000)
+                FAIL("bad 'days'");
+            e->wait_days = (int32_t)v;
+        }
         STRFIELD("segment", e->segment)
         STRFIELD("unit", e->unit)
         else if (strcmp(key, "date") == 0) {
@@ -349,12 +360,20 @@ int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, e
         return 0;
     }
     if (e->type == EV_TRANSFER) memcpy(e->aanbieder, to_aanbieder, sizeof e->aanbieder);
+    if (e->type == EV_MSG_REFUSED) {
+        if (strncmp(message, "JW", 2) != 0 || strlen(message) != 5) FAIL("bad 'message'");
+        e->reason = (int32_t)strtol(message + 2, NULL, 10);
+        e->credit = strstr(codes, "0001") != NULL;
+    }
+    if (e->type == EV_REQ_REFUSED && (e->request_date == IND_NONE32 || e->wait_days == IND_NONE32))
+        FAIL("request_refused without request_date or days");
     if (e->type != EV_REQUEST && !have_date) FAIL("no 'date'");
     if (e->type == EV_REQUEST && e->msg_date == IND_NONE32) FAIL("request without 'msg_date'");
     if ((e->type == EV_START || e->type == EV_STOP) && !have_cls) FAIL("no 'class'");
     if (e->type == EV_STOP && (!have_dur || !have_cont || e->start == IND_NONE32))
         FAIL("stop without duration_days, continued or start");
-    if (e->type == EV_DECLARED && !have_amount) FAIL("declared without amount_cents");
+    if ((e->type == EV_DECLARED || e->type == EV_REFUSED) && !have_amount)
+        FAIL("declared or refused without amount_cents");
     if (e->type != EV_REQUEST && e->type != EV_DECLARED && !e->gemeente[0]) FAIL("no 'gemeente'");
     if (!e->segment[0]) snprintf(e->segment, sizeof e->segment, "overig");
     e->verblijf = (uint8_t)jw_profile_segment_verblijf(profile, e->segment);

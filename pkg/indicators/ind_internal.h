@@ -34,6 +34,9 @@ typedef enum {
     EV_DSTOP,
     EV_DECLARED,
     EV_RETRACT,
+    EV_REFUSED,  /* a declaration line a JW325 refused: not awarded */
+    EV_MSG_REFUSED, /* a heenbericht its receiver refused (reason = 301...; credit = code 0001) */
+    EV_REQ_REFUSED, /* a request a JW319 refused (wait_days = days to that answer) */
 } ev_type_t;
 
 #define IND_NONE32 INT32_MIN
@@ -138,12 +141,18 @@ enum {
     Q_T23_N,    /* delivery messages with a message date */
     Q_T23_OK,   /* ... sent within 5 working days */
     Q_KM_N,     /* IND-26: episodes started in the period (= H_KM count) */
+    Q_REFUSED,  /* declared cents a JW325 refused (never in Q_COST) */
+    Q_R24,      /* refused heenberichten (IND-24) */
+    Q_R24_TECH, /* ... with code 0001 (in-message rules) */
+    Q_R24_301, Q_R24_305, Q_R24_307, Q_R24_315, Q_R24_323, /* ... by message */
+    Q_R25_REQ,  /* requests by request date (IND-25) */
+    Q_R25_REF,  /* ... refused by a JW319 (= H_25 count) */
 };
 
 /* Sets (distinct yids); each keeps its count in the matching Q_. */
 enum { S_Y01 = 1, S_Y01S, S_Y02, S_Y02S, S_Y13, S_Y15, S_Y16 };
 /* Distributions. */
-enum { H_DUR = 1, H_WAIT, H_14B, H_KM };
+enum { H_DUR = 1, H_WAIT, H_14B, H_KM, H_25 };
 /* IND-26: an H_KM value is duration_days * 2 + event (1 = ended by the
  * horizon, 0 = still in care there: censored), by the start's period. */
 

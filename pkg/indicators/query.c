@@ -545,11 +545,36 @@ static int compute(qctx_t *q, jw_ind_period_t p, char dim, const char *val, jw_i
         row->v[2] = vcount(q, inter);
         row->v[3] = vshare(q, b - inter, b);
     } else if (id_is(d, "IND-16") || id_is(d, "IND-17")) {
-        if ((rc = rd_sum(&c, Q_COST, &a)) || (rc = rd_setcount(&c, S_Y16, Q_Y16, &b))) return rc;
+        int64_t refused = 0;
+        if ((rc = rd_sum(&c, Q_COST, &a)) || (rc = rd_setcount(&c, S_Y16, Q_Y16, &b)) ||
+            (rc = rd_sum(&c, Q_REFUSED, &refused)))
+            return rc;
         row->v[0] = vderived((double)a / 100.0, 0, small(q, b));
         row->v[1] = vcount(q, b);
+        int k = 2;
         if (id_is(d, "IND-16"))
-            row->v[2] = vderived(b ? (double)a / 100.0 / (double)b : 0, b == 0, small(q, b));
+            row->v[k++] = vderived(b ? (double)a / 100.0 / (double)b : 0, b == 0, small(q, b));
+        /* awarded (cost_eur) = declared - refused */
+        row->v[k++] = vderived((double)(a + refused) / 100.0, 0, small(q, b));
+        row->v[k] = vderived((double)refused / 100.0, 0, small(q, b));
+    } else if (id_is(d, "IND-24")) {
+        int64_t tech = 0, t;
+        if ((rc = rd_sum(&c, Q_R24, &a)) || (rc = rd_sum(&c, Q_R24_TECH, &tech))) return rc;
+        row->v[0] = vcount(q, a);
+        row->v[1] = vcount(q, tech);
+        row->v[2] = vcount(q, a - tech);
+        for (int k = 0; k < 5; k++) {
+            if ((rc = rd_sum(&c, Q_R24_301 + k, &t))) return rc;
+            row->v[3 + k] = vcount(q, t);
+        }
+    } else if (id_is(d, "IND-25")) {
+        if ((rc = rd_sum(&c, Q_R25_REQ, &a)) || (rc = rd_stats(&c, H_25, &st))) return rc;
+        int na = st.n == 0, sp = small(q, st.n);
+        row->v[0] = vcount(q, a);
+        row->v[1] = vcount(q, st.n);
+        row->v[2] = vshare(q, st.n, a);
+        row->v[3] = vderived(st.median, na, sp);
+        row->v[4] = vderived(st.p90, na, sp);
     } else if (id_is(d, "IND-26")) {
         jw_ind_km_t k;
         if ((rc = rd_km(&c, &k))) return rc;

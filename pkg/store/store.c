@@ -28,6 +28,7 @@ static const char *const db_names[JW_DB_COUNT] = {
     [JW_DB_EVENT_IDS] = "event_ids",
     [JW_DB_DEADLETTERS] = "deadletters",
     [JW_DB_META] = "meta",
+    [JW_DB_REFUSALS] = "refusals",
 };
 
 /* Bound on begin/grow rounds in one call; growth itself stops at max_map

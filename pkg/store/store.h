@@ -83,6 +83,7 @@ typedef enum {
     JW_DB_EVENT_IDS,    /* event id -> seq (retraction lookup) */
     JW_DB_DEADLETTERS,
     JW_DB_META,         /* name -> value; see jw_store_meta_* */
+    JW_DB_REFUSALS,     /* refused messages, requests and lines, and their indexes */
     JW_DB_COUNT
 } jw_db_t;
 

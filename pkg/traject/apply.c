@@ -25,6 +25,15 @@ struct jw_traject {
     jw_json_t ev;               /* one event record */
     char (*yids)[JW_YID_HEX_LEN + 1]; /* youths touched by the message */
     size_t n_yids, cap_yids;
+    struct refused_req *rref;   /* the youth's requests a JW319 refused */
+    size_t n_rref, cap_rref;
+};
+
+/* A request a JW319 refused, with the answer's date and reason. */
+struct refused_req {
+    rec_request_t r;
+    int32_t answer_date;
+    int32_t reden;
 };
 
 const char *jw_traject_strerror(int rc)
@@ -120,6 +129,7 @@ void jw_traject_free(jw_traject_t *t)
     free(t->reqs);
     free(t->live);
     free(t->yids);
+    free(t->rref);
     free(t);
 }
 
@@ -257,6 +267,9 @@ static int load_cb(const void *key, size_t klen, const void *val, size_t vlen, v
     return 0;
 }
 
+static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn);
+static int derive_refused_requests(jw_traject_t *t, const char *yid_hex);
+
 static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN])
 {
     int rc;
@@ -266,7 +279,8 @@ static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN]
     t->n_allocs = t->n_dels = t->n_reqs = 0;
     if ((rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, yid, YID_BIN, load_cb, &a))) return rc;
     if ((rc = jw_store_iter(txn, JW_DB_DELIVERIES, yid, YID_BIN, load_cb, &d))) return rc;
-    return jw_store_iter(txn, JW_DB_REQUESTS, yid, YID_BIN, load_cb, &r);
+    if ((rc = jw_store_iter(txn, JW_DB_REQUESTS, yid, YID_BIN, load_cb, &r))) return rc;
+    return drop_refused_facts(t, txn);
 }
 
 /* ---- diff: stored live list vs fresh derivation ---- */
@@ -317,6 +331,7 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
     if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
                              t->reqs, t->n_reqs, &t->d)))
         return rc;
+    if ((rc = derive_refused_requests(t, yid_hex))) return rc;
 
     /* Identical bodies give identical ids: keep one. */
     derived_t *ev = t->d.ev;
@@ -540,18 +555,37 @@ static int check_323_conflict(jw_txn_t *txn, const jw_ijw_msg_t *m, int *conflic
     return 0;
 }
 
+static int line_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, int *yes);
+static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes);
+static int index_lines(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid);
+
 static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      jw_traject_counts_t *counts)
 {
     uint8_t key[29];
     char d[11], unit[3];
-    int rc;
+    int rc, whole = 0;
+    if ((rc = msg_refused(txn, msgid, &whole))) return rc;
+    if ((rc = index_lines(txn, m, msgid))) return rc;
     for (size_t i = 0; i < m->n_prestaties; i++) {
         const jw_ijw_prestatie_t *p = &m->prestaties[i];
         const jw_ijw_client_t *c = &m->clients[p->client];
         jw_json_t *j = &t->d.one;
         uint8_t id[8];
         uint64_t seq;
+        int refused = whole;
+
+        /* A line refused by a JW325 that came first is never awarded: no
+         * `declared` event, the line record holds seq 0. */
+        if (!refused && (rc = line_refused(txn, m->header.afzender, p->referentienummer, &refused)))
+            return rc;
+        if (refused) {
+            uint8_t zero[8] = {0};
+            decl_key(m->header.afzender, p->referentienummer, key);
+            if ((rc = jw_store_put(txn, JW_DB_DECLARATIONS, key, sizeof key, zero, sizeof zero)))
+                return rc;
+            continue;
+        }
 
         jw_json_reset(j);
         j->depth = 1;
@@ -588,6 +622,466 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         put_be64(be, seq);
         decl_key(m->header.afzender, p->referentienummer, key);
         if ((rc = jw_store_put(txn, JW_DB_DECLARATIONS, key, sizeof key, be, sizeof be))) return rc;
+    }
+    return 0;
+}
+
+/* ---- refused messages (SPEC §3 "Refused messages") ----
+ *
+ * A refused heenbericht counts as not sent. Refusals are stored as facts
+ * of their own, and a youth's facts are filtered by them each time the
+ * youth is derived, so the result is the same whichever arrives first.
+ * JW_DB_REFUSALS holds:
+ *   "X/<identity>"          the heenbericht is refused -> the refusing message
+ *   "Y/<identity>"          the youth (yid hex) of a heenbericht's facts
+ *   "Q/<aanbieder>/<ref>"   the youth of a request (JW315 line)
+ *   "q/<aanbieder>/<ref>"   the request is refused -> the JW319
+ *   "L/<identity>"          a JW323's ReferentieNummers, 20 bytes each
+ *   'R' + line key (30 bytes) the line is refused -> the JW325 */
+
+static int key_get(jw_txn_t *txn, jw_db_t db, const char *key, const void **val, size_t *vlen,
+                   int *found)
+{
+    int rc = jw_store_get(txn, db, key, strlen(key), val, vlen);
+    *found = rc == 0;
+    return rc == JW_STORE_NOTFOUND ? 0 : rc;
+}
+
+static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes)
+{
+    char key[48];
+    const void *v;
+    size_t vl;
+    snprintf(key, sizeof key, "X/%s", msgid);
+    return key_get(txn, JW_DB_REFUSALS, key, &v, &vl, yes);
+}
+
+/* A request refused by a JW319 that is not itself refused (JW320). The
+ * record is "<JW319 identity>|<its Dagtekening YYYY-MM-DD>|<reason>". */
+static int request_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, int *yes,
+                           int32_t *answer_date, int32_t *reden)
+{
+    char key[64], rec[MSGID_LEN + 20];
+    const void *v;
+    size_t vl;
+    int found, rc;
+    *yes = 0;
+    snprintf(key, sizeof key, "q/%s/%s", aanbieder, ref);
+    if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found)) || !found) return rc;
+    snprintf(rec, sizeof rec, "%.*s", (int)(vl < sizeof rec ? vl : sizeof rec - 1), (const char *)v);
+    char *bar = strchr(rec, '|');
+    if (!bar || strlen(bar) < 12) return JW_TRAJECT_ECORRUPT;
+    *bar = '\0';
+    jw_date_t d;
+    if (jw_date_parse(bar + 1, 10, &d)) return JW_TRAJECT_ECORRUPT;
+    *answer_date = d;
+    *reden = bar[11] == '|' ? atoi(bar + 12) : JW_NONE;
+    if ((rc = msg_refused(txn, rec, &found))) return rc;
+    *yes = !found;
+    return 0;
+}
+
+static int line_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, int *yes)
+{
+    uint8_t key[30];
+    const void *v;
+    size_t vl;
+    key[0] = 'R';
+    decl_key(aanbieder, ref, key + 1);
+    int rc = jw_store_get(txn, JW_DB_REFUSALS, key, sizeof key, &v, &vl);
+    *yes = rc == 0;
+    return rc == JW_STORE_NOTFOUND ? 0 : rc;
+}
+
+/* Drop the loaded facts of refused messages and refused requests. */
+static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn)
+{
+    int rc, yes;
+    size_t k = 0;
+    for (size_t i = 0; i < t->n_allocs; i++) {
+        if ((rc = msg_refused(txn, t->allocs[i].msg, &yes))) return rc;
+        if (!yes) t->allocs[k++] = t->allocs[i];
+    }
+    t->n_allocs = k;
+    k = 0;
+    for (size_t i = 0; i < t->n_dels; i++) {
+        if ((rc = msg_refused(txn, t->dels[i].msg, &yes))) return rc;
+        if (!yes) t->dels[k++] = t->dels[i];
+    }
+    t->n_dels = k;
+    k = 0;
+    t->n_rref = 0;
+    for (size_t i = 0; i < t->n_reqs; i++) {
+        const rec_request_t *r = &t->reqs[i];
+        int32_t answer_date = 0, reden = JW_NONE;
+        if ((rc = msg_refused(txn, r->msg, &yes))) return rc;
+        if (yes) continue; /* never sent */
+        if ((rc = request_refused(txn, r->aanbieder, r->referentie, &yes, &answer_date, &reden))) return rc;
+        if (!yes) {
+            t->reqs[k++] = t->reqs[i];
+            continue;
+        }
+        if (grow_bytes((void **)&t->rref, &t->cap_rref, t->n_rref + 1, sizeof *t->rref))
+            return JW_TRAJECT_ENOMEM;
+        struct refused_req *q = &t->rref[t->n_rref++];
+        q->r = *r;
+        q->answer_date = answer_date;
+        q->reden = reden;
+    }
+    t->n_reqs = k;
+    return 0;
+}
+
+static int cmp_rref(const void *a, const void *b)
+{
+    const rec_request_t *x = &((const struct refused_req *)a)->r, *y = &((const struct refused_req *)b)->r;
+    int c;
+    if ((c = strcmp(x->aanbieder, y->aanbieder))) return c;
+    if ((c = strcmp(x->referentie, y->referentie))) return c;
+    if (x->dagtekening != y->dagtekening) return x->dagtekening < y->dagtekening ? -1 : 1;
+    return strcmp(x->msg, y->msg);
+}
+
+/* One `request_refused` event per refused request (aanbieder,
+ * ReferentieAanbieder; its latest JW315 line, as for `request`): a fact
+ * of the youth like the others, so it is derived, and retracted when a
+ * JW320 voids the refusal. */
+static int derive_refused_requests(jw_traject_t *t, const char *yid_hex)
+{
+    derivation_t *out = &t->d;
+    char d[11], rd[8];
+    if (t->n_rref) qsort(t->rref, t->n_rref, sizeof *t->rref, cmp_rref);
+    for (size_t i = 0; i < t->n_rref; i++) {
+        const struct refused_req *q = &t->rref[i];
+        if (i + 1 < t->n_rref && strcmp(q->r.aanbieder, t->rref[i + 1].r.aanbieder) == 0 &&
+            strcmp(q->r.referentie, t->rref[i + 1].r.referentie) == 0)
+            continue; /* a later line of the same request follows */
+        jw_json_t *j = &out->one;
+        jw_json_reset(j);
+        j->depth = 1;
+        jw_json_str(j, "type", "request_refused");
+        jw_json_str(j, "profile", jw_profile_name(t->profile));
+        jw_json_str(j, "msg", q->r.msg);
+        jw_json_str(j, "yid", yid_hex);
+        jw_json_str(j, "gemeente", q->r.gemeente);
+        jw_json_str(j, "aanbieder", q->r.aanbieder);
+        jw_json_str(j, "segment", jw_profile_segment(t->profile, q->r.categorie, q->r.code));
+        jw_json_str(j, "categorie", q->r.categorie[0] ? q->r.categorie : NULL);
+        jw_json_str(j, "product", q->r.code[0] ? q->r.code : NULL);
+        jw_date_format(q->answer_date, d);
+        jw_json_str(j, "date", d);
+        jw_date_format(q->r.dagtekening, d);
+        jw_json_str(j, "request_date", d);
+        jw_json_int(j, "days", (int64_t)q->answer_date - q->r.dagtekening);
+        if (q->reden != JW_NONE) {
+            snprintf(rd, sizeof rd, "%d", q->reden);
+            jw_json_str(j, "reden", rd);
+        } else {
+            jw_json_null(j, "reden");
+        }
+        if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+        if (grow_bytes((void **)&out->ev, &out->cap, out->n + 1, sizeof *out->ev)) return JW_TRAJECT_ENOMEM;
+        derived_t *e = &out->ev[out->n++];
+        memset(e, 0, sizeof *e);
+        e->date = q->answer_date;
+        snprintf(e->gemeente, sizeof e->gemeente, "%s", q->r.gemeente);
+        e->body_off = out->text.len;
+        e->body_len = j->len;
+        traject_event_id(j->buf, j->len, e->id);
+        jw_json_raw(&out->text, j->buf, j->len);
+        if (jw_json_finish(&out->text)) return JW_TRAJECT_ENOMEM;
+    }
+    return 0;
+}
+
+static int put_str(jw_txn_t *txn, const char *key, const char *val)
+{
+    return jw_store_put(txn, JW_DB_REFUSALS, key, strlen(key), val, strlen(val));
+}
+
+/* Re-derive the youth a key names (a yid), if it is known yet. */
+static int touch_by_key(jw_traject_t *t, jw_txn_t *txn, const char *key, char *yid_out)
+{
+    const void *v;
+    size_t vl;
+    int found, rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found);
+    if (rc || !found) return rc;
+    if (vl != JW_YID_HEX_LEN) return JW_TRAJECT_ECORRUPT;
+    char yid[JW_YID_HEX_LEN + 1];
+    memcpy(yid, v, JW_YID_HEX_LEN);
+    yid[JW_YID_HEX_LEN] = '\0';
+    if (yid_out) memcpy(yid_out, yid, sizeof yid);
+    return touch_youth(t, yid);
+}
+
+/* After a 301/305/307/315 is stored: which youth its facts belong to, and
+ * for requests, the request index (and the youth of a JW319 that refused
+ * one of them before it came). */
+static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
+{
+    char key[64];
+    const void *v;
+    size_t vl;
+    int rc, found;
+    const char *yid = m->clients[0].yid;
+    snprintf(key, sizeof key, "Y/%s", msgid);
+    if ((rc = put_str(txn, key, yid))) return rc;
+    for (size_t i = 0; m->type == JW_MSG_315 && i < m->n_verzoeken; i++) {
+        const char *ref = m->verzoeken[i].referentie_aanbieder;
+        snprintf(key, sizeof key, "Q/%s/%s", m->header.afzender, ref);
+        if ((rc = put_str(txn, key, yid))) return rc;
+        snprintf(key, sizeof key, "q/%s/%s", m->header.afzender, ref);
+        if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
+        if (found) {
+            char by[MSGID_LEN + 2];
+            const char *bar = memchr(v, '|', vl);
+            size_t n = bar ? (size_t)(bar - (const char *)v) : vl;
+            snprintf(by, sizeof by, "Y/%.*s", (int)(n < MSGID_LEN ? n : MSGID_LEN - 1), (const char *)v);
+            if ((rc = put_str(txn, by, yid))) return rc;
+        }
+    }
+    return 0;
+}
+
+/* A `message_refused` event: the receiver refused a whole heenbericht.
+ * Built from the refusing message alone (so the same in every order); it
+ * concerns a message, not a youth: yid is all zeros. */
+static int log_message_refused(jw_traject_t *t, jw_txn_t *txn, const char *msgid, int heen_type,
+                               const char *refuses, const char *gemeente, const char *aanbieder,
+                               jw_date_t date, const jw_ijw_retour_t *codes, const char *extra_code,
+                               jw_traject_counts_t *counts)
+{
+    char d[11], type[8], list[JW_IJW_MAX_CODES * 5 + 8] = "";
+    uint8_t id[8];
+    uint64_t seq;
+    size_t len = 0;
+    for (size_t i = 0; i < codes->n_codes; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? " " : "", codes->codes[i]);
+    if (extra_code && extra_code[0] && len < sizeof list)
+        snprintf(list + len, sizeof list - len, "%s%s", len ? " " : "", extra_code);
+    jw_json_t *j = &t->d.one;
+    jw_json_reset(j);
+    j->depth = 1;
+    jw_json_str(j, "type", "message_refused");
+    jw_json_str(j, "profile", jw_profile_name(t->profile));
+    jw_json_str(j, "msg", msgid);
+    jw_json_str(j, "yid", "00000000000000000000000000000000");
+    jw_json_str(j, "gemeente", gemeente);
+    jw_json_str(j, "aanbieder", aanbieder);
+    jw_date_format(date, d);
+    jw_json_str(j, "date", d);
+    snprintf(type, sizeof type, "JW%d", heen_type);
+    jw_json_str(j, "message", type);
+    jw_json_str(j, "refuses", refuses);
+    jw_json_str(j, "codes", list);
+    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+    traject_event_id(j->buf, j->len, id);
+    int rc = log_event(t, txn, id, j->buf, j->len, &seq);
+    if (rc) return rc;
+    counts->events_emitted++;
+    return 0;
+}
+
+/* A retour: with an error code (anything but 0200/0233, IV032) the
+ * heenbericht it names by its copied header counts as not sent. */
+static int store_retour(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                        jw_traject_counts_t *counts)
+{
+    char heen[MSGID_LEN], key[48];
+    int rc;
+    if (!m->retour.refused) return 0;
+    jw_msg_type_t ht = jw_ijw_retour_of(m->type);
+    snprintf(heen, sizeof heen, "%d/%s/%s", jw_ijw_berichtcode(ht), m->header.afzender,
+             m->header.identificatie);
+    snprintf(key, sizeof key, "X/%s", heen);
+    if ((rc = put_str(txn, key, msgid))) return rc;
+    /* JW301 and JW319 come from the gemeente; the others from the aanbieder. */
+    int by_gemeente = ht == JW_MSG_301 || ht == JW_MSG_319;
+    if ((rc = log_message_refused(t, txn, msgid, (int)ht, heen,
+                                  by_gemeente ? m->header.afzender : m->header.ontvanger,
+                                  by_gemeente ? m->header.ontvanger : m->header.afzender,
+                                  m->retour.dagtekening, &m->retour, NULL, counts)))
+        return rc;
+    snprintf(key, sizeof key, "Y/%s", heen);
+    return touch_by_key(t, txn, key, NULL);
+}
+
+/* A JW319 that refuses (VerzoekAntwoord 1) takes the request it answers
+ * (aanbieder = its Ontvanger, ReferentieAanbieder) out of the requests. */
+static int store_319(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
+{
+    char key[64], yid[JW_YID_HEX_LEN + 1] = "";
+    int rc;
+    if (m->verzoek.verzoek_antwoord != 1) return 0;
+    char rec[MSGID_LEN + 20], d[11];
+    jw_date_format(m->header.dagtekening, d);
+    snprintf(rec, sizeof rec, "%s|%s|%d", msgid, d, m->verzoek.reden_afwijzing);
+    snprintf(key, sizeof key, "q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
+    if ((rc = put_str(txn, key, rec))) return rc;
+    snprintf(key, sizeof key, "Q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
+    if ((rc = touch_by_key(t, txn, key, yid))) return rc;
+    if (!yid[0]) return 0;
+    snprintf(key, sizeof key, "Y/%s", msgid);
+    return put_str(txn, key, yid);
+}
+
+/* The ReferentieNummers of a declaration, for a JW325 that refuses it whole. */
+static int index_lines(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
+{
+    char key[48];
+    int rc;
+    size_t n = m->n_prestaties;
+    char *refs = calloc(n ? n : 1, 20);
+    if (!refs) return JW_TRAJECT_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        memcpy(refs + i * 20, m->prestaties[i].referentienummer,
+               strnlen(m->prestaties[i].referentienummer, 20));
+    snprintf(key, sizeof key, "L/%s", msgid);
+    rc = jw_store_put(txn, JW_DB_REFUSALS, key, strlen(key), refs, n * 20);
+    free(refs);
+    return rc;
+}
+
+/* The id and youth of the event at seq, if that event is still live. */
+static int live_event_at(jw_txn_t *txn, uint64_t seq, uint8_t id[8], char yid[JW_YID_HEX_LEN + 1],
+                         int *live)
+{
+    uint8_t be[8];
+    const void *v;
+    size_t vl;
+    *live = 0;
+    put_be64(be, seq);
+    int rc = jw_store_get(txn, JW_DB_EVENTS, be, 8, &v, &vl);
+    if (rc == JW_STORE_NOTFOUND) return 0;
+    if (rc) return rc;
+    const char *p = v;
+    if (vl < 24 || memcmp(p, "{\"id\":\"", 7) != 0) return JW_TRAJECT_ECORRUPT;
+    if (sodium_hex2bin(id, 8, p + 7, 16, NULL, NULL, NULL) != 0) return JW_TRAJECT_ECORRUPT;
+    const char *y = memmem(p, vl, "\"yid\":\"", 7);
+    yid[0] = '\0';
+    if (y && (size_t)(p + vl - y) > 7 + JW_YID_HEX_LEN) {
+        memcpy(yid, y + 7, JW_YID_HEX_LEN);
+        yid[JW_YID_HEX_LEN] = '\0';
+    }
+    rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &v, &vl);
+    if (rc == JW_STORE_NOTFOUND) return 0;
+    if (rc) return rc;
+    *live = vl == 8 && get_be64(v) == seq;
+    return 0;
+}
+
+/* Refuse one declaration line: record it, and retract its `declared` event
+ * when the line came first. p (may be NULL for a whole refusal) is the
+ * JW325's copy of the line: it gives the `refused` event, built from the
+ * JW325 alone so it is the same whichever message came first. */
+static int refuse_line(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                       const char *aanbieder, const char *ref, const jw_ijw_prestatie_t *p,
+                       jw_traject_counts_t *counts)
+{
+    uint8_t key[30], id[8];
+    char yid[JW_YID_HEX_LEN + 1];
+    const void *v;
+    size_t vl;
+    int rc, live;
+    key[0] = 'R';
+    decl_key(aanbieder, ref, key + 1);
+    if ((rc = jw_store_put(txn, JW_DB_REFUSALS, key, sizeof key, msgid, strlen(msgid)))) return rc;
+    rc = jw_store_get(txn, JW_DB_DECLARATIONS, key + 1, 29, &v, &vl);
+    if (rc && rc != JW_STORE_NOTFOUND) return rc;
+    if (rc == 0 && vl == 8 && get_be64(v) != 0) {
+        uint64_t seq = get_be64(v);
+        if ((rc = live_event_at(txn, seq, id, yid, &live))) return rc;
+        if (live) {
+            if ((rc = log_retract(t, txn, msgid, yid, id, seq))) return rc;
+            counts->events_retracted++;
+        }
+    }
+    if (!p) return 0;
+
+    char d[11], unit[3];
+    uint64_t seq;
+    jw_json_t *j = &t->d.one;
+    jw_json_reset(j);
+    j->depth = 1;
+    jw_json_str(j, "type", "refused");
+    jw_json_str(j, "profile", jw_profile_name(t->profile));
+    jw_json_str(j, "msg", msgid);
+    jw_json_str(j, "yid", m->clients[p->client].yid);
+    jw_json_str(j, "gemeente", m->header.afzender);
+    jw_json_str(j, "aanbieder", aanbieder);
+    jw_json_int(j, "toewijzing", p->toewijzingnummer);
+    jw_json_str(j, "segment", jw_profile_segment(t->profile, p->categorie, p->code));
+    jw_json_str(j, "categorie", p->categorie);
+    jw_json_str(j, "product", p->code);
+    jw_date_format(p->begindatum, d);
+    d[7] = '\0';
+    jw_json_str(j, "period", d);
+    jw_date_format(p->begindatum, d);
+    jw_json_str(j, "date", d);
+    jw_json_int(j, "volume", p->volume);
+    unit[0] = (char)('0' + p->eenheid / 10 % 10);
+    unit[1] = (char)('0' + p->eenheid % 10);
+    unit[2] = '\0';
+    jw_json_str(j, "unit", unit);
+    jw_json_int(j, "amount_cents", p->bedrag);
+    jw_json_str(j, "referentie", p->referentienummer);
+    jw_json_str(j, "code", p->retourcode);
+    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+    traject_event_id(j->buf, j->len, id);
+    if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
+    counts->events_emitted++;
+    return 0;
+}
+
+static int ok_code(const char *c)
+{
+    return strcmp(c, "0200") == 0 || strcmp(c, "0233") == 0 || strcmp(c, "8001") == 0;
+}
+
+/* A JW325: the lines it holds are refused (only refused lines are sent,
+ * TR342); a refusal of the whole declaration (a header code, or an error
+ * code on DeclaratieAntwoord) refuses the JW323 it names as not sent. */
+static int store_325(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
+                     jw_traject_counts_t *counts)
+{
+    const char *aanbieder = m->header.ontvanger;
+    int rc;
+    int whole = m->retour.refused ||
+                (m->declaratie.has_antwoord && !ok_code(m->declaratie.decl_retourcode));
+    if (whole) {
+        char decl[MSGID_LEN], key[48];
+        const void *v;
+        size_t vl;
+        int found;
+        snprintf(decl, sizeof decl, "490/%s/%s", aanbieder, m->declaratie.decl_identificatie);
+        snprintf(key, sizeof key, "X/%s", decl);
+        if ((rc = put_str(txn, key, msgid))) return rc;
+        if ((rc = log_message_refused(t, txn, msgid, 323, decl, m->header.afzender, aanbieder,
+                                      m->header.dagtekening, &m->retour,
+                                      m->declaratie.has_antwoord ? m->declaratie.decl_retourcode : NULL,
+                                      counts)))
+            return rc;
+        snprintf(key, sizeof key, "L/%s", decl);
+        if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
+        if (found && vl % 20 == 0) {
+            size_t n = vl / 20;
+            char *refs = malloc(vl ? vl : 1);
+            if (!refs) return JW_TRAJECT_ENOMEM;
+            memcpy(refs, v, vl); /* the map may move on the writes below */
+            for (size_t i = 0; i < n && !rc; i++) {
+                char ref[21];
+                memcpy(ref, refs + i * 20, 20);
+                ref[20] = '\0';
+                rc = refuse_line(t, txn, m, msgid, aanbieder, ref, NULL, counts);
+            }
+            free(refs);
+            if (rc) return rc;
+        }
+    }
+    for (size_t i = 0; i < m->n_prestaties; i++) {
+        const jw_ijw_prestatie_t *p = &m->prestaties[i];
+        if ((rc = refuse_line(t, txn, m, msgid, aanbieder, p->referentienummer, p, counts)))
+            return rc;
     }
     return 0;
 }
@@ -689,9 +1183,17 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
     case JW_MSG_307: rc = store_30x(t, txn, msg, msgid, hash); break;
     case JW_MSG_315: rc = store_315(t, txn, msg, msgid, hash); break;
     case JW_MSG_323: rc = store_323(t, txn, msg, msgid, counts); break;
+    case JW_MSG_302: case JW_MSG_306: case JW_MSG_308: case JW_MSG_316:
+    case JW_MSG_318: case JW_MSG_320: rc = store_retour(t, txn, msg, msgid, counts); break;
+    case JW_MSG_319: rc = store_319(t, txn, msg, msgid); break;
+    case JW_MSG_325: rc = store_325(t, txn, msg, msgid, counts); break;
+    case JW_MSG_317: rc = 0; break; /* recorded: identity kept, no trajectory effect */
     default: rc = JW_TRAJECT_ECORRUPT; break;
     }
     if (rc) return rc;
+    if (msg->type == JW_MSG_301 || msg->type == JW_MSG_305 || msg->type == JW_MSG_307 ||
+        msg->type == JW_MSG_315)
+        if ((rc = index_heen(txn, msg, msgid))) return rc;
     for (size_t i = 0; i < t->n_yids; i++)
         if ((rc = rederive_youth(t, txn, t->yids[i], msgid, counts))) return rc;
     if ((rc = jw_store_put(txn, JW_DB_MESSAGES, msgid, strlen(msgid), hash, 32))) return rc;

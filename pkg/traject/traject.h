@@ -9,6 +9,10 @@
  * allocation version by Toewijzingsdatum/-tijd, latest delivery fact by
  * message date), which is what makes the live event set independent of
  * arrival order and of duplicate deliveries (SPEC §4 order invariance).
+ * Refusals are facts too (SPEC §3): a retour with an error code, a JW319
+ * that refuses a request and a JW325 that refuses declaration lines are
+ * stored, and what they refuse is left out of every derivation, whichever
+ * of the two messages arrives first (apply.c, "refused messages").
  *
  * Everything happens inside the caller's write transaction, so a batch
  * either commits whole or leaves nothing behind. The counters passed in
