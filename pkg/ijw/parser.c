@@ -27,6 +27,7 @@
 #include "bsn/bsn.h"
 
 #define TEXT_CAP 512 /* longest leaf text we extract is 36 chars */
+#define PARSE_CHUNK (256u * 1024u) /* bytes per xmlParseChunk call */
 
 struct jw_ijw_parser {
     const jw_ijw_schema_t *schema;
@@ -666,7 +667,15 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
         rc = JW_IJW_ENOMEM;
         goto out;
     }
-    xmlParseChunk(p->ctxt, buf, (int)len, 1);
+    /* Fed in chunks: given 25 MB at once, libxml2 2.9.14 looks more than
+     * 10 MB ahead without shrinking its input and stops with "Huge input
+     * lookup"; in chunks it shrinks as it goes, keeping its own limits
+     * (no XML_PARSE_HUGE). */
+    for (size_t off = 0; off < len && p->ctxt->instate != XML_PARSER_EOF;) {
+        size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
+        xmlParseChunk(p->ctxt, buf + off, (int)n, off + n == len);
+        off += n;
+    }
     xmlSchemaSAXUnplug(plug);
     plug = NULL;
 

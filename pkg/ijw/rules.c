@@ -15,6 +15,7 @@
  */
 #include "ijw/ijw_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +70,8 @@ static int eenheid_frequentie_ok(const jw_ijw_omvang_t *o)
 
 static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
+    size_t dup;
+    if (jw_ijw_dups_301(m, &dup)) return JW_IJW_ENOMEM;
     for (size_t i = 0; i < m->n_toewijzingen; i++) {
         const jw_ijw_toewijzing_t *t = &m->toewijzingen[i];
         int has_product = t->categorie[0] != '\0';
@@ -77,9 +80,8 @@ static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
         int has_budget = t->budget != JW_NONE;
         int has_eind = t->einddatum != JW_DATE_NONE;
 
-        for (size_t j = 0; j < i; j++)
-            if (m->toewijzingen[j].toewijzingnummer == t->toewijzingnummer)
-                return fail(err, "TR101", "ToewijzingNummer %s occurs twice in the message", "", i);
+        if (i == dup)
+            return fail(err, "TR101", "ToewijzingNummer %s occurs twice in the message", "", i);
         if (has_eind && t->einddatum < t->ingangsdatum)
             return fail(err, "CS003", "Einddatum before Ingangsdatum%s", "", i);
         if (!has_product && !has_budget)
@@ -106,6 +108,8 @@ static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 
 static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
+    size_t dup;
+    if (jw_ijw_dups_315(m, &dup)) return JW_IJW_ENOMEM;
     for (size_t i = 0; i < m->n_verzoeken; i++) {
         const jw_ijw_verzoek_t *v = &m->verzoeken[i];
         int has_product = v->categorie[0] != '\0';
@@ -114,9 +118,8 @@ static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
         int has_budget = v->budget != JW_NONE;
         int has_eind = v->toewijzing_einddatum != JW_DATE_NONE;
 
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(m->verzoeken[j].referentie_aanbieder, v->referentie_aanbieder) == 0)
-                return fail(err, "TR383", "ReferentieAanbieder occurs twice in the message%s", "", i);
+        if (i == dup)
+            return fail(err, "TR383", "ReferentieAanbieder occurs twice in the message%s", "", i);
         if (has_eind && v->toewijzing_einddatum < v->toewijzing_ingangsdatum)
             return fail(err, "CS003", "ToewijzingEinddatum before ToewijzingIngangsdatum%s", "", i);
         if (!has_product && !has_budget)
@@ -137,23 +140,16 @@ static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
     return JW_IJW_OK;
 }
 
-static int same_levering_key(const jw_ijw_levering_t *a, const jw_ijw_levering_t *b, int stop)
-{
-    if (a->toewijzingnummer != b->toewijzingnummer || a->begindatum != b->begindatum ||
-        strcmp(a->categorie, b->categorie) != 0 || strcmp(a->code, b->code) != 0)
-        return 0;
-    return !stop || (a->reden_beeindiging == b->reden_beeindiging && a->einddatum == b->einddatum);
-}
-
 static int check_30x(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
     int stop = m->type == JW_MSG_307;
+    size_t dup;
+    if (jw_ijw_dups_30x(m, stop, &dup)) return JW_IJW_ENOMEM;
     for (size_t i = 0; i < m->n_leveringen; i++) {
         const jw_ijw_levering_t *l = &m->leveringen[i];
-        for (size_t j = 0; j < i; j++)
-            if (same_levering_key(&m->leveringen[j], l, stop))
-                return fail(err, "TR101", "the same %s key occurs twice in the message",
-                            stop ? "StopProduct" : "StartProduct", i);
+        if (i == dup)
+            return fail(err, "TR101", "the same %s key occurs twice in the message",
+                        stop ? "StopProduct" : "StartProduct", i);
         if (l->status != 1 && l->status != 3)
             return fail(err, "CS058", "StatusAanlevering must be 1 or 3%s", "", i);
         if (stop && l->einddatum < l->begindatum)
@@ -185,16 +181,14 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
                          "DeclaratiePeriode is not exactly one calendar month");
         return JW_IJW_EINVALID;
     }
+    size_t dup_ref, dup_vorig, dup_credit;
+    if (jw_ijw_dups_323(m, &dup_ref, &dup_vorig, &dup_credit)) return JW_IJW_ENOMEM;
     for (size_t i = 0; i < m->n_prestaties; i++) {
         const jw_ijw_prestatie_t *p = &m->prestaties[i];
-        for (size_t j = 0; j < i; j++) {
-            const jw_ijw_prestatie_t *q = &m->prestaties[j];
-            if (strcmp(q->referentienummer, p->referentienummer) == 0)
-                return fail(err, "TR101", "ReferentieNummer occurs twice in the message%s", "", i);
-            if (p->vorig_referentienummer[0] &&
-                strcmp(q->vorig_referentienummer, p->vorig_referentienummer) == 0)
-                return fail(err, "TR315", "VorigReferentieNummer occurs twice in the message%s", "", i);
-        }
+        if (i == dup_ref)
+            return fail(err, "TR101", "ReferentieNummer occurs twice in the message%s", "", i);
+        if (i == dup_vorig)
+            return fail(err, "TR315", "VorigReferentieNummer occurs twice in the message%s", "", i);
         if (p->einddatum < p->begindatum)
             return fail(err, "CS003", "ProductPeriode ends before it begins%s", "", i);
         if (p->begindatum < DATE_2021_01_01)
@@ -212,13 +206,8 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
         sum += p->bedrag;
     }
     /* TR316: a credit may not cancel a debit of the same message. */
-    for (size_t i = 0; i < m->n_prestaties; i++) {
-        const jw_ijw_prestatie_t *p = &m->prestaties[i];
-        if (p->dc != 'C') continue;
-        for (size_t j = 0; j < m->n_prestaties; j++)
-            if (strcmp(m->prestaties[j].referentienummer, p->vorig_referentienummer) == 0)
-                return fail(err, "TR316", "a credit cancels a debit of the same message%s", "", i);
-    }
+    if (dup_credit != SIZE_MAX)
+        return fail(err, "TR316", "a credit cancels a debit of the same message%s", "", dup_credit);
     if (d->totaal == 0 && d->totaal_dc == 'C') {
         jw_ijw_error_set(err, JW_LAYER_RULE, "CS325", 0, "a zero TotaalIngediendBedrag must be D");
         return JW_IJW_EINVALID;
