@@ -15,6 +15,10 @@ void jw_ijw_error_set(jw_ijw_error_t *err, jw_layer_t layer, const char *rule,
                       int line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The raw-byte scan before parsing (limits.c): 0, or -1 with *err set
+ * (XML layer, rule ATTRIBUTES). The bounds are in ijw.h. */
+int jw_ijw_limits_scan(const char *buf, size_t len, jw_ijw_error_t *err);
+
 /* Uniqueness checks in O(n log n) (dups.c). A key is JW_IJW_DUPKEY bytes,
  * zero-padded (every iJw key jw compares fits); idx is the item's index in
  * document order. */

@@ -107,10 +107,22 @@ static void set_small(jw_ijw_parser_t *p, const char *field, const char *s, size
     *dst = (int)v;
 }
 
+/* A date outside 1900-01-01..2100-12-31 (date.h): RULE layer, rule DATE. */
+static void window_error(jw_ijw_parser_t *p, const char *field, const char *s, size_t n)
+{
+    if (p->have_value) return;
+    p->have_value = 1;
+    int birth = strcmp(field, "Geboortedatum") == 0; /* personal: never quoted */
+    jw_ijw_error_set(&p->value_err, JW_LAYER_RULE, "DATE", xmlSAX2GetLineNumber(p->ctxt),
+                     "%s %.*s%sis outside 1900-01-01..2100-12-31", field,
+                     birth ? 0 : (int)(n < 10 ? n : 10), s, birth ? "" : " ");
+}
+
 static void set_date(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
                      jw_date_t *dst)
 {
     if (jw_date_parse(s, n, dst)) value_error(p, field);
+    else if (!jw_date_in_window(*dst)) window_error(p, field, s, n);
 }
 
 static void set_str(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
@@ -323,6 +335,7 @@ static void end_client(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *
             value_error(p, "Geboortedatum");
             return;
         }
+        if (!jw_date_in_window(d)) window_error(p, "Geboortedatum", s, n);
         jw_date_to_ymd(d, &y, &mo, NULL); /* the day is dropped on purpose */
         c->birth_ym = y * 100 + mo;
     }
@@ -515,6 +528,7 @@ int jw_ijw_parser_new(const jw_ijw_schema_t *schema, const jw_pseudo_t *pseudo,
     p->sax.startElementNs = on_start;
     p->sax.endElementNs = on_end;
     p->sax.characters = on_chars;
+    p->sax.cdataBlock = on_chars; /* CDATA is text like any other */
     p->sax.internalSubset = on_doctype;
     p->sax.serror = on_xml_error;
 
@@ -645,7 +659,7 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
         msg->prestaties = keep.prestaties;     msg->cap_prestaties = keep.cap_prestaties;
     }
     if (!p || (!buf && len)) return JW_IJW_EARG;
-    if (precheck(buf, len, err)) {
+    if (precheck(buf, len, err) || jw_ijw_limits_scan(buf, len, err)) {
         rc = JW_IJW_EINVALID;
         goto out;
     }
