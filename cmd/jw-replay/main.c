@@ -42,7 +42,12 @@ static void usage(FILE *f)
           "  --files-from F    read the paths, one per line, from F ('-' = stdin), in\n"
           "                    that order (after any PATH arguments)\n"
           "  --quiet           no progress line and no summary\n"
-          "  --help            this text\n",
+          "  --help            this text\n"
+          "\n"
+          "Only regular files are read; FIFOs, devices, links to directories and\n"
+          "dot-files are skipped and counted in the summary. Exit status: 0 done (dead\n"
+          "letters are recorded, not errors); 1 an input could not be read (reported,\n"
+          "the replay went on) or the replay failed; 2 bad options.\n",
           f);
 }
 
