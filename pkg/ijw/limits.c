@@ -16,9 +16,8 @@
  * text node (no XML_PARSE_HUGE), and a 9 MB text value is refused by the
  * XSD in 0.4 s (linear; measured).
  * The lexer follows XML's markup (comments, CDATA, processing
- * instructions, quoted attribute values). Where it meets markup libxml2
- * refuses anyway (another "<!" declaration), it stops: the parser halts
- * there on its own first fatal error, so nothing after it is ever parsed.
+ * instructions, quoted attribute values); any other "<!" declaration
+ * (refused by the parser anyway) is stepped over to its first '>'.
  */
 #include "ijw/ijw_internal.h"
 
@@ -67,7 +66,10 @@ int jw_ijw_limits_scan(const char *buf, size_t len, jw_ijw_error_t *err)
         } else if (starts(p, end, "<?", 2)) {
             p = skip_past(p + 2, end, "?>", 2);
         } else if (starts(p, end, "<!", 2)) {
-            return 0; /* DOCTYPE or garbage: the parser stops there */
+            /* DOCTYPE (refused by the parser) or garbage: step over it
+             * and go on counting, in case the parser went on too. */
+            const char *q = memchr(p, '>', (size_t)(end - p));
+            p = q ? q + 1 : end;
         } else if (starts(p, end, "</", 2)) {
             const char *q = memchr(p, '>', (size_t)(end - p));
             p = q ? q + 1 : end;
