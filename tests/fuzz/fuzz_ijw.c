@@ -4,8 +4,11 @@
  * LLVMFuzzerInitialize (nothing global is mutated afterwards except what
  * the module under test owns), then hand each input to the module exactly
  * as a program would, and check the module's own contract with assert-like
- * aborts. Built by `make fuzz` into build/fuzz/fuzz_ijw; run by
- * scripts/check-fuzz with seeds from fixtures/.
+ * aborts. Built by `make fuzz` into build/fuzz/fuzz_ijw (clang,
+ * -fsanitize=fuzzer,address,undefined, linked with a fuzz build of
+ * libjw.a; a target for code under cmd/, which is not in libjw.a, may
+ * #include that .c file); run by scripts/check-fuzz with seeds from
+ * fixtures/ and tests/fuzz/seeds/<name>/.
  *
  * Contract checked: any input gets JW_IJW_OK or JW_IJW_EINVALID (never
  * another code: no ENOMEM at these sizes), an error names a layer and a
