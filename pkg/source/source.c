@@ -358,6 +358,9 @@ static int read_file(jw_source_t *s, const char *path, int named, const char **b
         }
         if (n == 0) break;
         got += (size_t)n;
+        /* The size fstat gave is all there is (no EOF probe: a read call
+         * per file is measurable); a size of 0 (/proc) reads to EOF. */
+        if (st.st_size > 0 && got == (size_t)st.st_size) break;
     }
     if ((rc = set_name(s, path, NULL))) goto out;
     *buf = s->buf;
