@@ -440,12 +440,13 @@ static int next_from_archive(jw_source_t *s, const char **buf, size_t *len)
             close_archive(s);
             return JW_SOURCE_END;
         }
-        if (r == ARCHIVE_FATAL || (r < ARCHIVE_WARN && ++s->header_fails >= MAX_HEADER_FAILS)) {
+        int ok = r == ARCHIVE_OK || r == ARCHIVE_WARN;
+        if (r == ARCHIVE_FATAL || (!ok && ++s->header_fails >= MAX_HEADER_FAILS)) {
             rc = fail(s, "%s: %s (the rest of this archive is not read)", s->ar_path, ar_err(s->ar));
             close_archive(s);
             return rc;
         }
-        if (r < ARCHIVE_WARN) /* this entry failed; the next may not */
+        if (!ok) /* FAILED or RETRY: this entry failed; the next may not */
             return fail(s, "%s: %s", s->ar_path, ar_err(s->ar));
         s->header_fails = 0;
 
@@ -482,8 +483,7 @@ static int next_from_archive(jw_source_t *s, const char **buf, size_t *len)
             if (room > JW_SOURCE_MAX_READ - got) room = JW_SOURCE_MAX_READ - got;
             la_ssize_t n = archive_read_data(s->ar, s->buf + got, room);
             if (n == 0) break;
-            if (n < 0) {
-                if (n == ARCHIVE_WARN) continue;
+            if (n < 0) { /* any failure ends this entry; FATAL the archive */
                 rc = fail(s, "%s:%s: %s%s", s->ar_path, name, ar_err(s->ar),
                           n == ARCHIVE_FATAL ? " (the rest of this archive is not read)" : "");
                 if (n == ARCHIVE_FATAL) close_archive(s);
