@@ -1103,7 +1103,13 @@ static int put_deadletter(jw_traject_t *t, jw_txn_t *txn, const char *source, co
     jw_json_t *j = &t->ev;
     jw_json_reset(j);
     jw_json_open(j);
-    jw_json_str(j, "source", source);
+    /* A file or entry name may hold a BSN ("999900006.xml"): stored with
+     * every run of nine or more digits masked, as error texts are. */
+    char *masked = source ? strdup(source) : NULL;
+    if (source && !masked) return JW_TRAJECT_ENOMEM;
+    if (masked) jw_ijw_redact(masked);
+    jw_json_str(j, "source", masked);
+    free(masked);
     jw_json_str(j, "identity", identity);
     jw_json_str(j, "layer", jw_layer_name(layer));
     jw_json_str(j, "rule", rule);
