@@ -197,8 +197,9 @@ static int check_317(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "TR101", nieuw ? "the same NieuwProduct key occurs twice%s"
                                             : "ToewijzingNummer occurs twice in the request%s", "", i);
         if (w->kind == JW_WIJZIGING_ONGEWIJZIGD) continue;
-        if (has_eind && w->einddatum < w->gewenste_ingangsdatum)
-            return fail(err, "CS003", "Einddatum before GewensteIngangsdatum%s", "", i);
+        /* No CS003 here: the standard lists CD075-CD079, CD096 and CS338 for
+         * the JW317's products, not CS003 (reference facts, JW317), and its
+         * own example asks for a NieuwProduct ending before it starts. */
         if (nieuw && !w->categorie[0] && !has_budget)
             return fail(err, "CD079", "Product is required when Budget is empty%s", "", i);
         if (has_budget && !has_eind)
