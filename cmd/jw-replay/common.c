@@ -32,6 +32,12 @@ void replay_summary(const jw_traject_counts_t *c, double secs, size_t skipped)
            (unsigned long long)c->deadletters_by_layer[JW_LAYER_RULE]);
     printf("  events        %llu emitted, %llu retracted\n", (unsigned long long)c->events_emitted,
            (unsigned long long)c->events_retracted);
+    if (c->applied_legacy[0] + c->applied_legacy[1] + c->applied_legacy[2] + c->applied_legacy[3])
+        printf("  legacy 2.x    %llu applied (2.1 %llu, 2.2 %llu, 2.3 %llu, 2.4 %llu)\n",
+               (unsigned long long)(c->applied_legacy[0] + c->applied_legacy[1] + c->applied_legacy[2] +
+                                    c->applied_legacy[3]),
+               (unsigned long long)c->applied_legacy[0], (unsigned long long)c->applied_legacy[1],
+               (unsigned long long)c->applied_legacy[2], (unsigned long long)c->applied_legacy[3]);
     if (skipped) printf("  skipped       %zu files that are not .xml\n", skipped);
 }
 

@@ -125,7 +125,9 @@ static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "CS336", "RedenWijziging 01 is not allowed since iJw 3.1%s", "", i);
         for (size_t j = 0; j < i && !void_toewijzing(t); j++) {
             const jw_ijw_toewijzing_t *u = &m->toewijzingen[j];
-            if (!void_toewijzing(u) && same_product(u->categorie, u->code, t->categorie, t->code) &&
+            /* per client: a 2.x message may hold several (its Clienten list) */
+            if (!void_toewijzing(u) && u->client == t->client &&
+                same_product(u->categorie, u->code, t->categorie, t->code) &&
                 overlaps(u->ingangsdatum, u->einddatum, t->ingangsdatum, t->einddatum))
                 return fail(err, "TR302", "two toewijzingen for the same product overlap%s", "", i);
         }
@@ -174,7 +176,7 @@ static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "CD068", "ZorgverlenerCode only for Verwijzer Type 02-05%s", "", i);
         for (size_t j = 0; j < i; j++) {
             const jw_ijw_verzoek_t *u = &m->verzoeken[j];
-            if (same_product(u->categorie, u->code, v->categorie, v->code) &&
+            if (u->client == v->client && same_product(u->categorie, u->code, v->categorie, v->code) &&
                 overlaps(u->toewijzing_ingangsdatum, u->toewijzing_einddatum,
                          v->toewijzing_ingangsdatum, v->toewijzing_einddatum))
                 return fail(err, "TR386", "two requested products for the same product overlap%s", "", i);
@@ -265,7 +267,7 @@ static int check_319(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 
 static int same_levering_key(const jw_ijw_levering_t *a, const jw_ijw_levering_t *b, int stop)
 {
-    if (a->toewijzingnummer != b->toewijzingnummer || a->begindatum != b->begindatum ||
+    if (a->client != b->client || a->toewijzingnummer != b->toewijzingnummer || a->begindatum != b->begindatum ||
         strcmp(a->categorie, b->categorie) != 0 || strcmp(a->code, b->code) != 0)
         return 0;
     return !stop || (a->reden_beeindiging == b->reden_beeindiging && a->einddatum == b->einddatum);
@@ -307,11 +309,12 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
                          "DeclaratiePeriode ends after the DeclaratieDagtekening");
         return JW_IJW_EINVALID;
     }
-    if (d->periode_begin < DATE_2021_01_01) {
+    /* Legacy 2.x JW303 is the reverse case: care up to 2020-12-31 (legacy.c). */
+    if (!m->header.legacy && d->periode_begin < DATE_2021_01_01) {
         jw_ijw_error_set(err, JW_LAYER_RULE, "CS100", 0, "DeclaratiePeriode before 2021-01-01");
         return JW_IJW_EINVALID;
     }
-    if (!whole_month(d->periode_begin, d->periode_eind)) {
+    if (!m->header.legacy && !whole_month(d->periode_begin, d->periode_eind)) {
         jw_ijw_error_set(err, JW_LAYER_RULE, "CS340", 0,
                          "DeclaratiePeriode is not exactly one calendar month");
         return JW_IJW_EINVALID;
@@ -341,9 +344,10 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "TR335", "ProductPeriode ends more than 5 years before the DeclaratieDagtekening%s", "", i);
         if (p->bedrag == 0 && p->dc == 'C')
             return fail(err, "CS325", "a zero IngediendBedrag must be D%s", "", i);
-        if (p->begindatum < DATE_2021_01_01)
+        if (!m->header.legacy && p->begindatum < DATE_2021_01_01)
             return fail(err, "CS100", "ProductPeriode before 2021-01-01%s", "", i);
-        if (jw_date_month_first(p->begindatum) != jw_date_month_first(p->einddatum))
+        /* 2.x allowed "werkelijke productperiodes" over more than one month. */
+        if (!m->header.legacy && jw_date_month_first(p->begindatum) != jw_date_month_first(p->einddatum))
             return fail(err, "CS337", "ProductPeriode is not within one calendar month%s", "", i);
         if (p->begindatum > d->periode_eind)
             return fail(err, "TR319", "ProductPeriode after the DeclaratiePeriode%s", "", i);
@@ -411,6 +415,7 @@ int jw_ijw_rules_check(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
     int rc = check_header(m, err);
     if (rc) return rc;
+    if (m->header.legacy && (rc = jw_ijw_legacy_rules(m, err))) return rc;
     switch (m->type) {
     case JW_MSG_301: return check_301(m, err);
     case JW_MSG_315: return check_315(m, err);

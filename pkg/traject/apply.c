@@ -56,12 +56,14 @@ void jw_traject_counts_add(jw_traject_counts_t *into, const jw_traject_counts_t 
     for (int i = 0; i < 4; i++) into->deadletters_by_layer[i] += from->deadletters_by_layer[i];
     into->events_emitted += from->events_emitted;
     into->events_retracted += from->events_retracted;
+    for (int i = 0; i < 4; i++) into->applied_legacy[i] += from->applied_legacy[i];
 }
 
 static const char *const count_names[] = {
     "count.messages", "count.applied", "count.duplicates", "count.deadletters",
     "count.deadletters.xml", "count.deadletters.xsd", "count.deadletters.rule",
     "count.events_emitted", "count.events_retracted",
+    "count.applied.2_1", "count.applied.2_2", "count.applied.2_3", "count.applied.2_4",
 };
 
 static uint64_t *count_field(jw_traject_counts_t *c, size_t i)
@@ -69,7 +71,8 @@ static uint64_t *count_field(jw_traject_counts_t *c, size_t i)
     uint64_t *f[] = {&c->messages, &c->applied, &c->duplicates, &c->deadletters,
                      &c->deadletters_by_layer[JW_LAYER_XML], &c->deadletters_by_layer[JW_LAYER_XSD],
                      &c->deadletters_by_layer[JW_LAYER_RULE], &c->events_emitted,
-                     &c->events_retracted};
+                     &c->events_retracted, &c->applied_legacy[0], &c->applied_legacy[1],
+                     &c->applied_legacy[2], &c->applied_legacy[3]};
     return f[i];
 }
 
@@ -442,13 +445,14 @@ static void copy_str(char *dst, size_t cap, const char *src)
 static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    const char *yid = m->clients[0].yid;
     uint8_t key[28];
     int rc;
     for (size_t i = 0; i < m->n_toewijzingen; i++) {
         const jw_ijw_toewijzing_t *s = &m->toewijzingen[i];
+        const char *yid = m->clients[s->client].yid; /* 2.x: one of a Clienten list */
         rec_alloc_t r;
         memset(&r, 0, sizeof r);
+        r.legacy = (uint8_t)m->header.legacy;
         copy_str(r.msg, sizeof r.msg, msgid);
         copy_str(r.gemeente, sizeof r.gemeente, m->header.afzender);
         copy_str(r.aanbieder, sizeof r.aanbieder, m->header.ontvanger);
@@ -469,20 +473,22 @@ static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         }
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_ALLOCATIONS, key, sizeof key, &r, sizeof r))) return rc;
+        if ((rc = touch_youth(t, yid))) return rc;
     }
-    return touch_youth(t, yid);
+    return 0;
 }
 
 static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    const char *yid = m->clients[0].yid;
     uint8_t key[28];
     int rc;
     for (size_t i = 0; i < m->n_leveringen; i++) {
         const jw_ijw_levering_t *s = &m->leveringen[i];
+        const char *yid = m->clients[s->client].yid;
         rec_delivery_t r;
         memset(&r, 0, sizeof r);
+        r.legacy = (uint8_t)m->header.legacy;
         copy_str(r.msg, sizeof r.msg, msgid);
         copy_str(r.gemeente, sizeof r.gemeente, m->header.ontvanger);
         copy_str(r.aanbieder, sizeof r.aanbieder, m->header.afzender);
@@ -497,20 +503,22 @@ static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         r.dagtekening = m->header.dagtekening;
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_DELIVERIES, key, sizeof key, &r, sizeof r))) return rc;
+        if ((rc = touch_youth(t, yid))) return rc;
     }
-    return touch_youth(t, yid);
+    return 0;
 }
 
 static int store_315(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    const char *yid = m->clients[0].yid;
     uint8_t key[28];
     int rc;
     for (size_t i = 0; i < m->n_verzoeken; i++) {
         const jw_ijw_verzoek_t *s = &m->verzoeken[i];
+        const char *yid = m->clients[s->client].yid;
         rec_request_t r;
         memset(&r, 0, sizeof r);
+        r.legacy = (uint8_t)m->header.legacy;
         copy_str(r.msg, sizeof r.msg, msgid);
         copy_str(r.gemeente, sizeof r.gemeente, m->header.ontvanger);
         copy_str(r.aanbieder, sizeof r.aanbieder, m->header.afzender);
@@ -522,8 +530,9 @@ static int store_315(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         r.verwijzer = s->verwijzer_type;
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_REQUESTS, key, sizeof key, &r, sizeof r))) return rc;
+        if ((rc = touch_youth(t, yid))) return rc;
     }
-    return touch_youth(t, yid);
+    return 0;
 }
 
 /* Declaration lines: identity (aanbieder, ReferentieNummer). A line's
@@ -612,6 +621,7 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         jw_json_int(j, "amount_cents", p->bedrag);
         jw_json_str(j, "referentie", p->referentienummer);
         jw_json_str(j, "credits", p->vorig_referentienummer[0] ? p->vorig_referentienummer : NULL);
+        if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
         if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
         traject_event_id(j->buf, j->len, id);
         if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
@@ -828,6 +838,7 @@ static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
     if ((rc = put_str(txn, key, yid))) return rc;
     for (size_t i = 0; m->type == JW_MSG_315 && i < m->n_verzoeken; i++) {
         const char *ref = m->verzoeken[i].referentie_aanbieder;
+        yid = m->clients[m->verzoeken[i].client].yid;
         snprintf(key, sizeof key, "Q/%s/%s", m->header.afzender, ref);
         if ((rc = put_str(txn, key, yid))) return rc;
         snprintf(key, sizeof key, "q/%s/%s", m->header.afzender, ref);
@@ -1026,6 +1037,7 @@ static int refuse_line(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, co
     jw_json_int(j, "amount_cents", p->bedrag);
     jw_json_str(j, "referentie", p->referentienummer);
     jw_json_str(j, "code", p->retourcode);
+    if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
     if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
     traject_event_id(j->buf, j->len, id);
     if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
@@ -1053,7 +1065,9 @@ static int store_325(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         const void *v;
         size_t vl;
         int found;
-        snprintf(decl, sizeof decl, "490/%s/%s", aanbieder, m->declaratie.decl_identificatie);
+        /* The declaration it answers: JW323 490, or a 2.x JW303 432/450 (JW304 433/451). */
+        unsigned heen = m->header.legacy ? (unsigned)(m->header.berichtcode - 1) % 1000u : 490u;
+        snprintf(decl, sizeof decl, "%03u/%s/%s", heen, aanbieder, m->declaratie.decl_identificatie);
         snprintf(key, sizeof key, "X/%s", decl);
         if ((rc = put_str(txn, key, msgid))) return rc;
         if ((rc = log_message_refused(t, txn, msgid, 323, decl, m->header.afzender, aanbieder,
@@ -1199,6 +1213,7 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
     if ((rc = jw_store_put(txn, JW_DB_MESSAGES, msgid, strlen(msgid), hash, 32))) return rc;
     *outcome = JW_APPLIED;
     counts->applied++;
+    if (msg->header.legacy >= 1 && msg->header.legacy <= 4) counts->applied_legacy[msg->header.legacy - 1]++;
     return 0;
 }
 
