@@ -396,3 +396,37 @@ Test(legacy, malformed_legacy_message_is_a_dead_letter_with_a_reason)
     cr_assert_eq(h.counts.applied, 0);
     harness_close(&h);
 }
+
+/* A request refused by two JW319s, the first of which a JW320 refuses
+ * (fixtures/scenarios/refusal-twice: the JW315 and JW319 of the refusals
+ * scenario, RF-REQ-2 refused by RF-319-X of 2025-04-18 and RF-319-Y of
+ * 2025-04-25, a JW320 refusing RF-319-X): RF-319-Y refuses it in
+ * every order. Before, the refusal record was the last JW319 to arrive, so
+ * with that one refused the request stayed open in some orders (found by
+ * check-legacy's reversed replay of a generated 2019-2022 archive). */
+static const char *const twice[] = {
+    "fixtures/scenarios/refusal-twice/1-jw315.xml",
+    "fixtures/scenarios/refusal-twice/2-jw319-X.xml",
+    "fixtures/scenarios/refusal-twice/3-jw319-Y.xml",
+    "fixtures/scenarios/refusal-twice/4-jw320-X-geweigerd.xml",
+};
+
+Test(legacy, request_refused_twice_one_refusal_refused_every_order)
+{
+    static const int orders[][4] = {{0, 1, 2, 3}, {0, 2, 1, 3}, {3, 2, 1, 0}, {2, 1, 3, 0}, {1, 3, 2, 0}};
+    for (size_t o = 0; o < sizeof orders / sizeof orders[0]; o++) {
+        harness_t h;
+        live_t l;
+        harness_open(&h, "zuid-limburg");
+        for (int i = 0; i < 4; i++) apply_file(&h, twice[orders[o][i]]);
+        live_load(&h, &l);
+        /* the JW315 asks for two products; only RF-REQ-2 is refused */
+        cr_assert_eq(live_count(&l, "request"), 1, "order %zu", o);
+        cr_assert_eq(live_count(&l, "request_refused"), 1, "order %zu", o);
+        for (size_t i = 0; i < l.n; i++)
+            if (strstr(l.json[i], "\"type\":\"request_refused\""))
+                cr_assert(has(l.json[i], "date", "\"2025-04-25\""), "order %zu: %s", o, l.json[i]);
+        live_free(&l);
+        harness_close(&h);
+    }
+}

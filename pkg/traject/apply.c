@@ -667,27 +667,46 @@ static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes)
 }
 
 /* A request refused by a JW319 that is not itself refused (JW320). The
- * record is "<JW319 identity>|<its Dagtekening YYYY-MM-DD>|<reason>". */
+ * q/ record holds every refusing JW319 as "<identity>|<Dagtekening
+ * YYYY-MM-DD>|<reason>", separated by ';' (a request may be refused twice,
+ * and a JW320 may refuse one of the two): the earliest one not refused
+ * counts (ties: lower identity), whatever the order they arrived in. */
 static int request_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, int *yes,
                            int32_t *answer_date, int32_t *reden)
 {
-    char key[64], rec[MSGID_LEN + 20];
+    char key[64];
     const void *v;
     size_t vl;
     int found, rc;
     *yes = 0;
     snprintf(key, sizeof key, "q/%s/%s", aanbieder, ref);
     if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found)) || !found) return rc;
-    snprintf(rec, sizeof rec, "%.*s", (int)(vl < sizeof rec ? vl : sizeof rec - 1), (const char *)v);
-    char *bar = strchr(rec, '|');
-    if (!bar || strlen(bar) < 12) return JW_TRAJECT_ECORRUPT;
-    *bar = '\0';
-    jw_date_t d;
-    if (jw_date_parse(bar + 1, 10, &d)) return JW_TRAJECT_ECORRUPT;
-    *answer_date = d;
-    *reden = bar[11] == '|' ? atoi(bar + 12) : JW_NONE;
-    if ((rc = msg_refused(txn, rec, &found))) return rc;
-    *yes = !found;
+    char *all = malloc(vl + 1);
+    if (!all) return JW_TRAJECT_ENOMEM;
+    memcpy(all, v, vl); /* the map may move on later reads */
+    all[vl] = '\0';
+    char best_id[MSGID_LEN + 1] = "";
+    char *save = NULL;
+    for (char *rec = strtok_r(all, ";", &save); rec; rec = strtok_r(NULL, ";", &save)) {
+        char *bar = strchr(rec, '|');
+        jw_date_t d;
+        if (!bar || strlen(bar) < 11 || jw_date_parse(bar + 1, 10, &d)) {
+            free(all);
+            return JW_TRAJECT_ECORRUPT;
+        }
+        *bar = '\0';
+        if ((rc = msg_refused(txn, rec, &found))) {
+            free(all);
+            return rc;
+        }
+        if (found) continue;
+        if (*yes && (d > *answer_date || (d == *answer_date && strcmp(rec, best_id) >= 0))) continue;
+        *yes = 1;
+        *answer_date = d;
+        *reden = bar[11] == '|' ? atoi(bar + 12) : JW_NONE;
+        snprintf(best_id, sizeof best_id, "%s", rec);
+    }
+    free(all);
     return 0;
 }
 
@@ -844,11 +863,20 @@ static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
         snprintf(key, sizeof key, "q/%s/%s", m->header.afzender, ref);
         if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
         if (found) {
-            char by[MSGID_LEN + 2];
-            const char *bar = memchr(v, '|', vl);
-            size_t n = bar ? (size_t)(bar - (const char *)v) : vl;
-            snprintf(by, sizeof by, "Y/%.*s", (int)(n < MSGID_LEN ? n : MSGID_LEN - 1), (const char *)v);
-            if ((rc = put_str(txn, by, yid))) return rc;
+            /* every refusing JW319 (';'-separated records) names this youth */
+            char *all = malloc(vl + 1);
+            if (!all) return JW_TRAJECT_ENOMEM;
+            memcpy(all, v, vl); /* the map may move on the writes below */
+            all[vl] = '\0';
+            char *save = NULL;
+            for (char *r = strtok_r(all, ";", &save); r && !rc; r = strtok_r(NULL, ";", &save)) {
+                char by[MSGID_LEN + 2];
+                size_t n = strcspn(r, "|");
+                snprintf(by, sizeof by, "Y/%.*s", (int)(n < MSGID_LEN ? n : MSGID_LEN - 1), r);
+                rc = put_str(txn, by, yid);
+            }
+            free(all);
+            if (rc) return rc;
         }
     }
     return 0;
@@ -928,7 +956,38 @@ static int store_319(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
     jw_date_format(m->header.dagtekening, d);
     snprintf(rec, sizeof rec, "%s|%s|%d", msgid, d, m->verzoek.reden_afwijzing);
     snprintf(key, sizeof key, "q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
-    if ((rc = put_str(txn, key, rec))) return rc;
+    {
+        /* add to the request's refusals (request_refused picks one) */
+        const void *v;
+        size_t vl;
+        int found;
+        if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
+        if (!found) {
+            if ((rc = put_str(txn, key, rec))) return rc;
+        } else {
+            size_t rl = strlen(rec);
+            char *all = malloc(vl + rl + 2);
+            if (!all) return JW_TRAJECT_ENOMEM;
+            memcpy(all, v, vl);
+            all[vl] = '\0';
+            int have = 0;
+            char *scan = strdup(all), *save = NULL;
+            if (!scan) {
+                free(all);
+                return JW_TRAJECT_ENOMEM;
+            }
+            for (char *r = strtok_r(scan, ";", &save); r; r = strtok_r(NULL, ";", &save))
+                if (strcmp(r, rec) == 0) have = 1;
+            free(scan);
+            if (!have) {
+                all[vl] = ';';
+                memcpy(all + vl + 1, rec, rl + 1);
+                rc = put_str(txn, key, all);
+            }
+            free(all);
+            if (rc) return rc;
+        }
+    }
     snprintf(key, sizeof key, "Q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
     if ((rc = touch_by_key(t, txn, key, yid))) return rc;
     if (!yid[0]) return 0;
