@@ -47,6 +47,7 @@ MANPAGES  := $(patsubst docs/man/%.scd,build/man/%,$(sort $(wildcard docs/man/*.
 UNITS     := $(sort $(wildcard scripts/systemd/*.service.in))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 XSDS      := $(sort $(wildcard xsd/*.xsd))
+LEGACY_XSDS := $(sort $(wildcard xsd/legacy/*.xsd))
 PROFILES  := $(sort $(wildcard profiles/*.profile))
 HDRS      := $(wildcard pkg/*/*.h)
 
@@ -96,9 +97,9 @@ install: build-all man
 	  chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u .in) || exit 1; \
 	done
 
-build/gen/xsd_embed.c: $(XSDS) scripts/embed-xsd
+build/gen/xsd_embed.c: $(XSDS) $(LEGACY_XSDS) scripts/embed-xsd
 	@mkdir -p $(dir $@)
-	scripts/embed-xsd $@ $(XSDS)
+	scripts/embed-xsd $@ $(XSDS) --legacy $(LEGACY_XSDS)
 
 build/gen/profile_embed.c: $(PROFILES) scripts/embed-profiles
 	@mkdir -p $(dir $@)

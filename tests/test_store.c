@@ -287,10 +287,10 @@ Test(store, schema_version_written_and_checked)
     uint64_t v = 0;
     jw_store_t *s = open_or_die(dir, NULL);
     cr_assert_eq(jw_store_read(s, read_schema, &v), 0);
-    cr_assert_eq(v, 1);
-    cr_assert_eq(JW_STORE_SCHEMA_VERSION, 1);
+    cr_assert_eq(v, 2);
+    cr_assert_eq(JW_STORE_SCHEMA_VERSION, 2);
     /* Pretend a newer jw wrote this store. */
-    uint64_t newer = 2;
+    uint64_t newer = 3;
     cr_assert_eq(jw_store_write(s, put_schema, &newer), 0);
     jw_store_close(s);
 

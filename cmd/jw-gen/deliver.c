@@ -71,7 +71,8 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
         if (push(&v, &n, &cap, &e)) goto out;
         s->valid++;
         s->per_type_valid[m->kind]++;
-        s->per_release[jwg_release(m->dag)]++;
+        int lg = jwg_legacy(w, m);
+        s->per_release[lg ? 2 + lg : jwg_release(m->dag)]++;
     }
     size_t nvalid = n;
 

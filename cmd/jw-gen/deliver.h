@@ -40,7 +40,7 @@ typedef struct {
     long valid, duplicates, late, invalid;
     long invalid_by_mut[16];
     long per_type_valid[JWG_NTYPES], per_type_files[JWG_NTYPES];
-    long per_release[3];
+    long per_release[7];      /* 3.0, 3.1, 3.2, then legacy 2.1 .. 2.4 */
     uint32_t *ident_of; /* per world message: the counter of its valid entry (0 = none) */
 } jwg_schedule_t;
 

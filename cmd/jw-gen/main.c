@@ -49,6 +49,10 @@ static void usage(FILE *f)
             "  --youths N             number of youths (1-1000000) [1000]\n"
             "  --years N              length of the period in years (1-50) [3]\n"
             "  --start YYYY-MM-DD     first day of the period [2022-01-01]\n"
+            "  --from YEAR            the same as --start YEAR-01-01 (2017-2100); messages\n"
+            "                         dated before 2021 are written as iJw 2.x (2.2, 2.3 from\n"
+            "                         2019-04-01, 2.4 from 2020-03-30; care up to December 2020\n"
+            "                         declared with JW303 and answered with JW304)\n"
             "  --out DIR              output directory, created if missing; a non-empty\n"
             "                         DIR is only accepted (and cleared) when it holds a\n"
             "                         previous jw-gen output (has manifest.json) [./archive]\n"
@@ -102,12 +106,13 @@ static int parse_share(const char *s, double *out)
 
 static int parse_options(int argc, char **argv, options_t *o)
 {
-    enum { O_SEED = 1000, O_YOUTHS, O_YEARS, O_START, O_OUT, O_TAR, O_INV, O_DUP, O_LATE, O_QUIET, O_HELP };
+    enum { O_SEED = 1000, O_YOUTHS, O_YEARS, O_START, O_FROM, O_OUT, O_TAR, O_INV, O_DUP, O_LATE, O_QUIET, O_HELP };
     static const struct option longopts[] = {
         {"seed", required_argument, NULL, O_SEED},
         {"youths", required_argument, NULL, O_YOUTHS},
         {"years", required_argument, NULL, O_YEARS},
         {"start", required_argument, NULL, O_START},
+        {"from", required_argument, NULL, O_FROM},
         {"out", required_argument, NULL, O_OUT},
         {"tar", required_argument, NULL, O_TAR},
         {"invalid-share", required_argument, NULL, O_INV},
@@ -144,6 +149,13 @@ static int parse_options(int argc, char **argv, options_t *o)
             if (jw_date_parse(optarg, strlen(optarg), &d) || d < lo || d > hi)
                 return bad("--start: expected a date YYYY-MM-DD from 2015-01-01 to 2100-12-31, got '%s'", optarg);
             o->start = d;
+            break;
+        }
+        case O_FROM: {
+            long y;
+            if (parse_long(optarg, 2017, 2100, &y))
+                return bad("--from: expected a year from 2017 to 2100, got '%s'", optarg);
+            jw_date_from_ymd((int)y, 1, 1, &o->start);
             break;
         }
         case O_OUT:

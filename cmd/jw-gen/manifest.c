@@ -106,7 +106,25 @@ void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg
     kv_long(b, 2, &g, "3.0", s->per_release[0]);
     kv_long(b, 2, &g, "3.1", s->per_release[1]);
     kv_long(b, 2, &g, "3.2", s->per_release[2]);
+    long legacy = s->per_release[3] + s->per_release[4] + s->per_release[5] + s->per_release[6];
+    if (legacy) {
+        kv_long(b, 2, &g, "2.1", s->per_release[3]);
+        kv_long(b, 2, &g, "2.2", s->per_release[4]);
+        kv_long(b, 2, &g, "2.3", s->per_release[5]);
+        kv_long(b, 2, &g, "2.4", s->per_release[6]);
+    }
     close_obj(b, 1);
+    if (legacy)
+        kv_str(b, 1, &f, "legacy",
+               "Messages dated before 2021 are written as iJw 2.x in the structure jw reconstructed "
+               "(2.2; 2.3 from 2019-04-01; 2.4 from 2020-03-30): JW301 with a Beschikking level and a "
+               "Clienten list, JW305/JW307/JW315 with a Clienten list, and care up to December 2020 "
+               "declared with JW303 (432, one declaration in four a factuur 450) and answered with JW304 "
+               "(433/451); the JW303 for December 2020 may be dated January 2021, and a credit that "
+               "would fall in a 2021 declaration is not made (no JW303 after 2020). Retours, JW317 and "
+               "JW319 before 2021 are written in the 3.0 form. The series start from an empty region "
+               "(trajectories start in the period), so the first year ramps up: that, not the 2.x/3.x "
+               "change, is the rise from the first year to the next.");
 
     long layer_xml = s->invalid_by_mut[JWG_MUT_XML_TRUNCATED];
     long layer_xsd = s->invalid_by_mut[JWG_MUT_XSD_MISSING] + s->invalid_by_mut[JWG_MUT_XSD_BADDATE] +

@@ -57,13 +57,19 @@
  *   with a new ReferentieNummer and VorigReferentieNummer = the original;
  *   75 % (when the volume is 2 or more) are followed in the same message
  *   by a corrected, lower debit; the credit comes first (OP366).
- * - No declaration lines for months before 2021-01 (CS100).
+ * - Care before 2021-01 is declared with the iJw 2.x JW303 (xmlout.c,
+ *   jwg_legacy): its lines go into a declaration for a month up to
+ *   2020-12 at the latest (a line not ready by then is put in the
+ *   December 2020 one, dated January 2021); a credit of such a line that
+ *   would fall in a 2021 declaration is not made (no JW303 after 2020).
  * Archive
  * - The archive holds every message dated in [start, end]; late and
  *   duplicate deliveries may fall after end. Trajectories start in the
  *   period, so the first months ramp up from an empty region.
- * - Releases follow the Dagtekening (3.0 / 3.1 / 3.2, Subversie 0/1/2); a
- *   --start before 2021 still writes 3.0 (3.x did not exist yet then).
+ * - Releases follow the Dagtekening (3.0 / 3.1 / 3.2, Subversie 0/1/2);
+ *   before 2021 JW301/305/307/315 and JW303/JW304 are written as iJw 2.x
+ *   (2.2; 2.3 from 2019-04-01; 2.4 from 2020-03-30); retours, JW317 and
+ *   JW319 stay 3.0 (their 2.x structure is not reconstructed).
  *
  * LIFECYCLES (draws; the shares in an archive are lower for late events
  * because care still running at the end of the period is cut off)
@@ -1041,7 +1047,7 @@ static int build_lines(jwg_world_t *w)
         int64_t spent = 0;
         for (jw_date_t m = jw_date_month_first(a->dfrom[0]); m <= dlast; m = month_next(m)) {
             jw_date_t ml = jw_date_month_last(m);
-            if (m < cs100 || m > w->end) continue;
+            if (m > w->end) continue;
             jw_date_t pb = dmax(m, a->ingang), pe = dmin(ml, final_eind);
             if (pb > pe) continue;
             int days = 0;
@@ -1079,6 +1085,8 @@ static int build_lines(jwg_world_t *w)
             }
             jw_date_t bucket = find_bucket(w, a->provider, a->gemeente, m, avail);
             if (bucket == JW_DATE_NONE) continue;
+            /* care before 2021 goes into a JW303, the last one for 2020-12 */
+            if (m < cs100 && bucket >= cs100) bucket = jw_date_month_first(cs100 - 1);
             int32_t li = PUSH(w, line);
             if (li < 0) return -1;
             a = &w->alloc.v[ai];
@@ -1115,6 +1123,7 @@ static int build_lines(jwg_world_t *w)
         int fix = jwg_rng_pct(r, 75);
         int cut = d->vol >= 2 ? jwg_rng_range(r, 1, d->vol / 4 > 1 ? d->vol / 4 : 1) : 0;
         if (b == JW_DATE_NONE) continue;
+        if (d->month < cs100 && b >= cs100) continue; /* no JW303 after 2020 */
         int32_t ci = PUSH(w, line);
         if (ci < 0) return -1;
         jwg_line_t *c = &w->line.v[ci];

@@ -82,7 +82,26 @@ static void code2(int v, char out[3])
 typedef struct {
     jwg_buf_t *b;
     char pfx[8]; /* "jw301" */
+    int legacy;  /* N: written as iJw 2.N (jwg_legacy), 0: 3.x */
 } xw_t;
+
+/* The reconstructed 2.x JW303/JW304 name the declaration a
+ * "declaratie/factuur" (xsd/legacy/; pkg/ijw/legacy.c reads them back). */
+static const char *lname(const xw_t *x, const char *ns, const char *name)
+{
+    static const char *const map[][2] = {
+        {"Declaratie", "DeclaratieFactuur"},
+        {"DeclaratieNummer", "DeclaratieFactuurNummer"},
+        {"DeclaratiePeriode", "DeclaratieFactuurPeriode"},
+        {"DeclaratieDagtekening", "DeclaratieFactuurDagtekening"},
+        {"DeclaratieAntwoord", "DeclaratieFactuurAntwoord"},
+        {"DeclaratieIdentificatie", "DeclaratieFactuurIdentificatie"},
+    };
+    if (!x->legacy || ns) return name;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(name, map[i][0])) return map[i][1];
+    return name;
+}
 
 static void indent(jwg_buf_t *b, int depth)
 {
@@ -118,6 +137,7 @@ static void tag(jwg_buf_t *b, const char *ns, const char *name, int closing)
 /* <ns:name>text</ns:name> on its own line; ns NULL = message prefix. */
 static void el(xw_t *x, int depth, const char *ns, const char *name, const char *text)
 {
+    name = lname(x, ns, name);
     if (!ns) ns = x->pfx;
     indent(x->b, depth);
     tag(x->b, ns, name, 0);
@@ -142,6 +162,7 @@ static void el_date(xw_t *x, int depth, const char *ns, const char *name, jw_dat
 
 static void el_open(xw_t *x, int depth, const char *ns, const char *name)
 {
+    name = lname(x, ns, name);
     indent(x->b, depth);
     tag(x->b, ns ? ns : x->pfx, name, 0);
     jwg_buf_puts(x->b, EOL);
@@ -149,6 +170,7 @@ static void el_open(xw_t *x, int depth, const char *ns, const char *name)
 
 static void el_close(xw_t *x, int depth, const char *ns, const char *name)
 {
+    name = lname(x, ns, name);
     indent(x->b, depth);
     tag(x->b, ns ? ns : x->pfx, name, 1);
     jwg_buf_puts(x->b, EOL);
@@ -181,15 +203,36 @@ static void header(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, uint32_t i
     const jwg_msg_t *heen = retour ? &w->msg.v[w->answer.v[m->ref].of] : m;
     int rel = jwg_release(heen->dag);
     int num = jwg_type_number(m->kind);
+    int code = jwg_type_code(m->kind);
+    if (x->legacy) {
+        /* 2.x: JW303 declaratie 432 / factuur 450 and its JW304 433 / 451 */
+        int lg = x->legacy;
+        if (m->kind == JWG_323 || m->kind == JWG_325) {
+            const jwg_decl_t *d = &w->decl.v[m->kind == JWG_323 ? m->ref : w->answer.v[m->ref].of];
+            int factuur = jwg_legacy_factuur(d);
+            num = m->kind == JWG_323 ? 303 : 304;
+            code = (factuur ? 450 : 432) + (m->kind == JWG_325);
+        }
+        jwg_buf_printf(x->b,
+                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" EOL
+                       "<%s:Bericht xmlns:ijw=\"http://www.istandaarden.nl/ijw/2_%d/basisschema/schema/2_%d\" "
+                       "xmlns:%s=\"http://www.istandaarden.nl/ijw/2_%d/jw%03d/schema/2_%d\">" EOL,
+                       x->pfx, lg, lg, x->pfx, lg, num, lg);
+        el_open(x, 1, NULL, "Header");
+        el_u(x, 2, NULL, "BerichtCode", (uint64_t)code);
+        el(x, 2, NULL, "BerichtVersie", "2");
+        el_u(x, 2, NULL, "BerichtSubversie", (uint64_t)lg);
+    } else {
     jwg_buf_printf(x->b,
                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" EOL
                    "<%s:Bericht xmlns:ijw=\"http://www.istandaarden.nl/ijw/3_%d/basisschema/schema\" "
                    "xmlns:%s=\"http://www.istandaarden.nl/ijw/3_%d/jw%03d/schema\">" EOL,
                    x->pfx, rel, x->pfx, rel, num);
     el_open(x, 1, NULL, "Header");
-    el_u(x, 2, NULL, "BerichtCode", (uint64_t)jwg_type_code(m->kind));
+    el_u(x, 2, NULL, "BerichtCode", (uint64_t)code);
     el(x, 2, NULL, "BerichtVersie", "3");
     el_u(x, 2, NULL, "BerichtSubversie", (uint64_t)rel);
+    }
     el(x, 2, NULL, "Afzender", jwg_msg_sender_code(heen));
     el(x, 2, NULL, "Ontvanger", msg_receiver_code(heen));
     el_open(x, 2, NULL, "BerichtIdentificatie");
@@ -214,7 +257,7 @@ static void header(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, uint32_t i
         el(x, 3, "ijw", "Identificatie", id);
         el_date(x, 3, "ijw", "Dagtekening", d->dag);
         el_close(x, 2, NULL, "DeclaratieIdentificatie");
-        xsd_versie(x, "XsdVersieDeclaratie");
+        if (!x->legacy) xsd_versie(x, "XsdVersieDeclaratie");
         retour_codes(x, 2, "0200");
     }
     el_close(x, 1, NULL, "Header");
@@ -330,6 +373,44 @@ static void time_text(int32_t t, char out[9])
 }
 
 
+/* ---- legacy iJw 2.x (before 2021) ---------------------------------------- */
+
+/* The 2.x release in force on a date: 2.4 from 2020-03-30, 2.3 from
+ * 2019-04-01, 2.2 from 2018-01-01, else 2.1. */
+static int legacy_release(jw_date_t d)
+{
+    jw_date_t r22, r23, r24;
+    jw_date_from_ymd(2018, 1, 1, &r22);
+    jw_date_from_ymd(2019, 4, 1, &r23);
+    jw_date_from_ymd(2020, 3, 30, &r24);
+    return d >= r24 ? 4 : d >= r23 ? 3 : d >= r22 ? 2 : 1;
+}
+
+int jwg_legacy_factuur(const jwg_decl_t *d)
+{
+    return d->nummer % 4 == 0; /* one declaration in four is a factuur (450) */
+}
+
+int jwg_legacy(const jwg_world_t *w, const jwg_msg_t *m)
+{
+    jw_date_t cut;
+    jw_date_from_ymd(2021, 1, 1, &cut);
+    switch (m->kind) {
+    case JWG_301: case JWG_305: case JWG_307: case JWG_315:
+        return m->dag < cut ? legacy_release(m->dag) : 0;
+    case JWG_323: {
+        /* care up to 2020-12-31 is declared with JW303, also when the
+         * declaration is dated in January 2021 */
+        const jwg_decl_t *d = &w->decl.v[m->ref];
+        return d->month < cut ? legacy_release(m->dag < cut ? m->dag : cut - 1) : 0;
+    }
+    case JWG_325:
+        return jwg_legacy(w, &w->msg.v[w->decl.v[w->answer.v[m->ref].of].msg]);
+    default:
+        return 0; /* retours, JW317, JW319: 3.x form (their 2.x form is not reconstructed) */
+    }
+}
+
 /* ---- messages ------------------------------------------------------------ */
 
 static void render_301(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
@@ -340,6 +421,7 @@ static void render_301(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
     const jwg_product_t *p = &jwg_products[a->product];
     int minor = jw_date_add_months(y->birth, 12 * 18) > m->dag;
 
+    if (x->legacy) el_open(x, 1, NULL, "Clienten");
     el_open(x, 1, NULL, "Client");
     client_head(x, y, mut == JWG_MUT_CS002, 1);
     if (!strcmp(p->code, "48A01")) el(x, 2, NULL, "JuridischeStatus", "04");
@@ -385,6 +467,13 @@ static void render_301(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
     el_close(x, 3, NULL, "Contact");
     el_close(x, 2, NULL, "Contactgegevens");
 
+    if (x->legacy) {
+        /* 2.x: the toewijzing hangs under the gemeente's Beschikking */
+        el_open(x, 2, NULL, "Beschikking");
+        el_u(x, 3, NULL, "BeschikkingNummer", a->nummer);
+        el_date(x, 3, NULL, "Afgiftedatum", v->tdate);
+        el_date(x, 3, NULL, "Ingangsdatum", a->ingang);
+    }
     el_open(x, 2, NULL, "ToegewezenProducten");
     el_open(x, 3, NULL, "ToegewezenProduct");
     el_u(x, 4, NULL, "ToewijzingNummer", a->nummer);
@@ -413,7 +502,9 @@ static void render_301(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
     else omvang(x, 4, a);
     el_close(x, 3, NULL, "ToegewezenProduct");
     el_close(x, 2, NULL, "ToegewezenProducten");
+    if (x->legacy) el_close(x, 2, NULL, "Beschikking");
     el_close(x, 1, NULL, "Client");
+    if (x->legacy) el_close(x, 1, NULL, "Clienten");
 }
 
 static void render_315(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
@@ -421,6 +512,7 @@ static void render_315(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
     const jwg_vot_t *v = &w->vot.v[m->ref];
     const jwg_alloc_t *a = &w->alloc.v[v->alloc];
     const jwg_youth_t *y = &w->youth.v[a->youth];
+    if (x->legacy) el_open(x, 1, NULL, "Clienten");
     el_open(x, 1, NULL, "Client");
     client_head(x, y, mut == JWG_MUT_CS002, 0);
     el_open(x, 2, NULL, "AangevraagdeProducten");
@@ -447,6 +539,7 @@ static void render_315(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
     el_close(x, 3, NULL, "AangevraagdProduct");
     el_close(x, 2, NULL, "AangevraagdeProducten");
     el_close(x, 1, NULL, "Client");
+    if (x->legacy) el_close(x, 1, NULL, "Clienten");
 }
 
 static void render_305_307(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mut)
@@ -456,6 +549,7 @@ static void render_305_307(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, in
     const jwg_start_t *st = stop ? NULL : &w->start_rec.v[m->ref];
     const jwg_alloc_t *a = &w->alloc.v[stop ? sp->alloc : st->alloc];
     const jwg_youth_t *y = &w->youth.v[a->youth];
+    if (x->legacy) el_open(x, 1, NULL, "Clienten");
     el_open(x, 1, NULL, "Client");
     client_head(x, y, mut == JWG_MUT_CS002, 0);
     el_open(x, 2, NULL, stop ? "StopProducten" : "StartProducten");
@@ -474,6 +568,7 @@ static void render_305_307(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, in
     el_close(x, 3, NULL, stop ? "StopProduct" : "StartProduct");
     el_close(x, 2, NULL, stop ? "StopProducten" : "StartProducten");
     el_close(x, 1, NULL, "Client");
+    if (x->legacy) el_close(x, 1, NULL, "Clienten");
 }
 
 static void bedrag_dc(xw_t *x, int depth, const char *name, const char *amount_name, int64_t signed_amount)
@@ -655,8 +750,10 @@ void jwg_render(const jwg_world_t *w, int32_t msg_index, uint32_t ident, const u
                 int mut, jwg_buf_t *b)
 {
     const jwg_msg_t *m = &w->msg.v[msg_index];
-    xw_t x = {b, ""};
-    snprintf(x.pfx, sizeof x.pfx, "jw%03d", jwg_type_number(m->kind));
+    xw_t x = {b, "", jwg_legacy(w, m)};
+    snprintf(x.pfx, sizeof x.pfx, "jw%03d",
+             x.legacy && m->kind == JWG_323 ? 303 : x.legacy && m->kind == JWG_325 ? 304
+                                                                                   : jwg_type_number(m->kind));
     header(&x, w, m, ident, ident_of);
     switch (m->kind) {
     case JWG_301: render_301(&x, w, m, mut); break;
@@ -693,6 +790,10 @@ int jwg_xml_break(jwg_buf_t *b, int kind, int mut, uint64_t salt)
     char pfx[8], open_tag[48], close_tag[48], to_open[48], to_close[48];
     snprintf(pfx, sizeof pfx, "jw%03d", jwg_type_number(kind));
     const char *elem = kind == JWG_323 ? "DeclaratieDagtekening" : "Geslacht";
+    if (kind == JWG_323 && strstr(b->p, "<jw303:Bericht")) { /* legacy 2.x JW303 */
+        memcpy(pfx, "jw303", 6);
+        elem = "DeclaratieFactuurDagtekening";
+    }
     switch (mut) {
     case JWG_MUT_XML_TRUNCATED: {
         /* Cut somewhere between 30 % and 70 % of the document, never inside
@@ -710,7 +811,9 @@ int jwg_xml_break(jwg_buf_t *b, int kind, int mut, uint64_t salt)
         return remove_line(b, open_tag);
     case JWG_MUT_XSD_BADDATE: {
         /* 30 February of the year already there. */
-        const char *at = kind == JWG_323 ? "<jw323:DeclaratieDagtekening>" : "<ijw:Datum>";
+        char at[64];
+        if (kind == JWG_323) snprintf(at, sizeof at, "<%s:%s>", pfx, elem);
+        else snprintf(at, sizeof at, "<ijw:Datum>");
         char *hit = strstr(b->p, at);
         if (!hit) return -1;
         hit += strlen(at);

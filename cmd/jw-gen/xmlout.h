@@ -36,6 +36,13 @@ const char *jwg_mut_detail(int mut);
  * prefix and eight digits ("TW00000042"). out holds at least 13 bytes. */
 void jwg_ident_format(int kind, uint32_t counter, char out[13]);
 
+/* The iJw 2.x release (1-4 for 2.1-2.4) message m is written in, 0 for
+ * 3.x: JW301/305/307/315 dated before 2021, JW323 (as JW303) for care
+ * before 2021 and its JW325 (as JW304). Retours, JW317 and JW319 stay 3.x. */
+int jwg_legacy(const jwg_world_t *w, const jwg_msg_t *m);
+/* 1 when a legacy declaration is a factuur (450/451), else a declaratie. */
+int jwg_legacy_factuur(const jwg_decl_t *d);
+
 /* Afzender code of message m ("0505" or an AGB). */
 const char *jwg_msg_sender_code(const jwg_msg_t *m);
 

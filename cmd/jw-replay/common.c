@@ -34,6 +34,12 @@ void replay_summary(const jw_traject_counts_t *c, double secs, const jw_source_t
            (unsigned long long)c->deadletters_by_layer[JW_LAYER_RULE]);
     printf("  events        %llu emitted, %llu retracted\n", (unsigned long long)c->events_emitted,
            (unsigned long long)c->events_retracted);
+    if (c->applied_legacy[0] + c->applied_legacy[1] + c->applied_legacy[2] + c->applied_legacy[3])
+        printf("  legacy 2.x    %llu applied (2.1 %llu, 2.2 %llu, 2.3 %llu, 2.4 %llu)\n",
+               (unsigned long long)(c->applied_legacy[0] + c->applied_legacy[1] + c->applied_legacy[2] +
+                                    c->applied_legacy[3]),
+               (unsigned long long)c->applied_legacy[0], (unsigned long long)c->applied_legacy[1],
+               (unsigned long long)c->applied_legacy[2], (unsigned long long)c->applied_legacy[3]);
     if (sc.not_xml) printf("  skipped       %zu files not named *.xml\n", sc.not_xml);
     if (sc.hidden) printf("  skipped       %zu hidden files or directories (name starts with '.')\n", sc.hidden);
     if (sc.links) printf("  skipped       %zu links (links to directories are not followed)\n", sc.links);

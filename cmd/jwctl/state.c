@@ -337,6 +337,9 @@ int jwctl_store_stats(const char *state, int argc, char **argv)
            (unsigned long long)c->deadletters_by_layer[JW_LAYER_RULE]);
     printf("events_emitted %llu\nevents_retracted %llu\n", (unsigned long long)c->events_emitted,
            (unsigned long long)c->events_retracted);
+    /* Messages read by the legacy path, per iJw 2.x release (the rest is 3.x). */
+    for (int r = 0; r < 4; r++)
+        printf("applied_legacy_2.%d %llu\n", r + 1, (unsigned long long)c->applied_legacy[r]);
     for (int db = 0; db < JW_DB_COUNT; db++)
         printf("db %-12s entries %llu bytes %llu\n", jw_store_db_name((jw_db_t)db),
                (unsigned long long)st.entries[db], (unsigned long long)st.bytes[db]);

@@ -105,6 +105,9 @@ int jw_ijw_dups_30x(const jw_ijw_msg_t *m, int stop, size_t *dup)
             memcpy(p + 21, &l->reden_beeindiging, 4);
             memcpy(p + 25, &l->einddatum, 4);
         }
+        /* per client: a legacy 2.x message may hold several */
+        uint32_t client = (uint32_t)l->client;
+        memcpy(p + 29, &client, 4);
         k[i].idx = i;
     }
     *dup = jw_ijw_first_dup(k, m->n_leveringen);

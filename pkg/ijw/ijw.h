@@ -113,6 +113,8 @@ typedef struct {
     int versie;             /* BerichtVersie (3) */
     int subversie;          /* BerichtSubversie (0, 1, 2) */
     int release;            /* from the namespace: 0, 1 or 2 for 3.0/3.1/3.2 */
+    int legacy;             /* 0 for iJw 3.x; N (1-4) when read by the legacy
+                             * path as iJw 2.N (release is then 0): see legacy.c */
     jw_agb_t afzender;
     jw_agb_t ontvanger;
     jw_ident_t identificatie;
@@ -148,6 +150,7 @@ typedef struct {
     int reden_wijziging;            /* JZ002, JW_NONE when absent */
     jw_ijw_omvang_t omvang;
     int64_t budget;                 /* eurocents, JW_NONE when absent */
+    size_t client;                      /* index into msg.clients (2.x: a Clienten list) */
 } jw_ijw_toewijzing_t;
 
 /* JW315 AangevraagdProduct */
@@ -164,6 +167,7 @@ typedef struct {
     int has_beschikkingnummer;
     int has_beschikking_ingangsdatum;
     int has_verwijzer_naam;             /* Verwijzer/Naam given */
+    size_t client;                      /* index into msg.clients (2.x: a Clienten list) */
 } jw_ijw_verzoek_t;
 
 /* JW305 StartProduct and JW307 StopProduct */
@@ -176,6 +180,7 @@ typedef struct {
     int reden_beeindiging;              /* JZ588; JW307 only, else JW_NONE */
     jw_date_t einddatum;                /* JW307 only, else JW_DATE_NONE */
     int status;                         /* StatusAanlevering: 1 or 3 */
+    size_t client;                      /* index into msg.clients (2.x: a Clienten list) */
 } jw_ijw_levering_t;
 
 /* JW323 Prestatie, and a refused line in JW325 (which copies it) */
@@ -343,5 +348,27 @@ void jw_ijw_redact(char *text);
 /* BerichtCode for a message type, and the reverse (0 / JW_MSG_UNKNOWN). */
 int jw_ijw_berichtcode(jw_msg_type_t type);
 jw_msg_type_t jw_ijw_type_from_code(int berichtcode);
+
+/* ---- the legacy read path for iJw 2.1-2.4 (legacy.c) ----
+ * No official 2.x schema is available: jw validates 2.x messages against
+ * schemas of its own, reconstructed from the documented structure
+ * (xsd/legacy/), and reads them into the same record as the 3.x message
+ * that replaced them (JW303 -> the JW323 record, JW304 -> the JW325
+ * record; JW301/305/307/315 -> their 3.x records), with header.legacy set.
+ * The 2.x element names that differ from 3.x are translated by ONE table
+ * in legacy.c, which an operator with the real 2.x bundle can correct. */
+
+/* If uri is a 2.x message namespace ".../ijw/2_N/jwNNN/schema/2_N" of a
+ * supported message: set *type (the 3.x record it is read into) and
+ * *legacy = N, return 0. Else -1 and nothing is set. */
+int jw_ijw_legacy_detect(const char *uri, jw_msg_type_t *type, int *legacy);
+/* The 3.x element name a 2.x element name is read as (local itself when
+ * the name is the same). The result is static or local. */
+const char *jw_ijw_legacy_name(const char *local);
+/* The legacy-only rules (required fields per 2.x release, the 2020/2021
+ * cut-over). 0 or JW_IJW_EINVALID with *err. Called by the rule layer. */
+int jw_ijw_legacy_rules(const jw_ijw_msg_t *msg, jw_ijw_error_t *err);
+/* "2.1".."2.4" or "3.0".."3.2": the release a message was read as. */
+const char *jw_ijw_release_name(const jw_ijw_header_t *h);
 
 #endif

@@ -190,6 +190,7 @@ static void root_detect(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar 
     static const char prefix[] = "http://www.istandaarden.nl/ijw/3_";
     const char *u = (const char *)uri;
     if (!u || strcmp((const char *)local, "Bericht") != 0) return;
+    if (jw_ijw_legacy_detect(u, &p->msg->type, &p->msg->header.legacy) == 0) return;
     if (strncmp(u, prefix, sizeof prefix - 1) != 0) return;
     u += sizeof prefix - 1;
     if (u[0] < '0' || u[0] > '2' || strncmp(u + 1, "/jw", 3) != 0) return;
@@ -234,6 +235,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
         xmlStopParser(p->ctxt);
         return;
     }
+    if (m->header.legacy) local = (const xmlChar *)jw_ijw_legacy_name((const char *)local);
     p->depth++;
     p->stack[p->depth] = local;
     p->text_len = 0;
@@ -251,6 +253,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     } else if (IS(local, "ToegewezenProduct") && m->type == JW_MSG_301) {
         jw_ijw_toewijzing_t *t = PUSH(p, m, toewijzingen);
         if (!t) return;
+        t->client = m->n_clients ? m->n_clients - 1 : 0;
         t->toewijzingnummer = JW_NONE;
         t->einddatum = JW_DATE_NONE;
         t->reden_wijziging = JW_NONE;
@@ -259,6 +262,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     } else if (IS(local, "AangevraagdProduct") && m->type == JW_MSG_315) {
         jw_ijw_verzoek_t *v = PUSH(p, m, verzoeken);
         if (!v) return;
+        v->client = m->n_clients ? m->n_clients - 1 : 0;
         v->toewijzing_einddatum = JW_DATE_NONE;
         v->budget = JW_NONE;
         v->verwijzer_type = JW_NONE;
@@ -267,6 +271,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
                (IS(local, "StopProduct") && m->type == JW_MSG_307)) {
         jw_ijw_levering_t *l = PUSH(p, m, leveringen);
         if (!l) return;
+        l->client = m->n_clients ? m->n_clients - 1 : 0;
         l->toewijzingnummer = JW_NONE;
         l->toewijzing_ingangsdatum = JW_DATE_NONE;
         l->reden_beeindiging = JW_NONE;
@@ -581,6 +586,7 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
 
     const xmlChar *parent = p->depth >= 2 ? p->stack[p->depth - 1] : NULL;
     const xmlChar *gp = p->depth >= 3 ? p->stack[p->depth - 2] : NULL;
+    local = p->stack[p->depth]; /* the 3.x name a legacy 2.x element was read as */
     int is_bsn = IS(local, "Bsn");
 
     end_header(p, local, parent, s, n);
@@ -854,7 +860,7 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
     } else if (p->have_xsd || msg->type == JW_MSG_UNKNOWN) {
         if (p->have_xsd) *err = p->xsd_err;
         else jw_ijw_error_set(err, JW_LAYER_XSD, "XSD", 1,
-                              "root is not an iJw 3.0-3.2 Bericht of a known message type");
+                              "root is not an iJw 3.0-3.2 (or legacy 2.1-2.4) Bericht of a known message type");
         rc = JW_IJW_EINVALID;
     } else if (p->have_value) {
         *err = p->value_err;

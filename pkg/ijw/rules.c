@@ -78,12 +78,19 @@ static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
     if (jw_ijw_dups_301(m, &dup)) return JW_IJW_ENOMEM;
     jw_ijw_product_t *pr = malloc((m->n_toewijzingen ? m->n_toewijzingen : 1) * sizeof *pr);
     if (!pr) return JW_IJW_ENOMEM;
-    for (size_t i = 0; i < m->n_toewijzingen; i++) {
-        const jw_ijw_toewijzing_t *t = &m->toewijzingen[i];
-        if (void_toewijzing(t)) continue; /* never given: overlaps nothing */
-        pr[n++] = (jw_ijw_product_t){t->categorie, t->code, t->ingangsdatum, t->einddatum, i};
+    int rc = 0;
+    overlap = SIZE_MAX;
+    /* per client: a legacy 2.x message may hold several (one pass for 3.x) */
+    for (size_t c = 0; c < (m->n_clients ? m->n_clients : 1) && !rc; c++) {
+        size_t o;
+        n = 0;
+        for (size_t i = 0; i < m->n_toewijzingen; i++) {
+            const jw_ijw_toewijzing_t *t = &m->toewijzingen[i];
+            if (void_toewijzing(t) || (m->n_clients && t->client != c)) continue; /* void: overlaps nothing */
+            pr[n++] = (jw_ijw_product_t){t->categorie, t->code, t->ingangsdatum, t->einddatum, i};
+        }
+        if (!(rc = jw_ijw_first_overlap(pr, n, &o)) && o < overlap) overlap = o;
     }
-    int rc = jw_ijw_first_overlap(pr, n, &overlap);
     free(pr);
     if (rc) return rc;
     for (size_t i = 0; i < m->n_toewijzingen; i++) {
@@ -128,11 +135,18 @@ static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
     if (jw_ijw_dups_315(m, &dup)) return JW_IJW_ENOMEM;
     jw_ijw_product_t *pr = malloc((m->n_verzoeken ? m->n_verzoeken : 1) * sizeof *pr);
     if (!pr) return JW_IJW_ENOMEM;
-    for (size_t i = 0; i < m->n_verzoeken; i++) {
-        const jw_ijw_verzoek_t *v = &m->verzoeken[i];
-        pr[i] = (jw_ijw_product_t){v->categorie, v->code, v->toewijzing_ingangsdatum, v->toewijzing_einddatum, i};
+    int rc = 0;
+    overlap = SIZE_MAX;
+    /* per client: a legacy 2.x message may hold several (one pass for 3.x) */
+    for (size_t c = 0; c < (m->n_clients ? m->n_clients : 1) && !rc; c++) {
+        size_t o, n = 0;
+        for (size_t i = 0; i < m->n_verzoeken; i++) {
+            const jw_ijw_verzoek_t *v = &m->verzoeken[i];
+            if (m->n_clients && v->client != c) continue;
+            pr[n++] = (jw_ijw_product_t){v->categorie, v->code, v->toewijzing_ingangsdatum, v->toewijzing_einddatum, i};
+        }
+        if (!(rc = jw_ijw_first_overlap(pr, n, &o)) && o < overlap) overlap = o;
     }
-    int rc = jw_ijw_first_overlap(pr, m->n_verzoeken, &overlap);
     free(pr);
     if (rc) return rc;
     for (size_t i = 0; i < m->n_verzoeken; i++) {
@@ -286,11 +300,12 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
                          "DeclaratiePeriode ends after the DeclaratieDagtekening");
         return JW_IJW_EINVALID;
     }
-    if (d->periode_begin < DATE_2021_01_01) {
+    /* Legacy 2.x JW303 is the reverse case: care up to 2020-12-31 (legacy.c). */
+    if (!m->header.legacy && d->periode_begin < DATE_2021_01_01) {
         jw_ijw_error_set(err, JW_LAYER_RULE, "CS100", 0, "DeclaratiePeriode before 2021-01-01");
         return JW_IJW_EINVALID;
     }
-    if (!whole_month(d->periode_begin, d->periode_eind)) {
+    if (!m->header.legacy && !whole_month(d->periode_begin, d->periode_eind)) {
         jw_ijw_error_set(err, JW_LAYER_RULE, "CS340", 0,
                          "DeclaratiePeriode is not exactly one calendar month");
         return JW_IJW_EINVALID;
@@ -314,9 +329,10 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "TR335", "ProductPeriode ends more than 5 years before the DeclaratieDagtekening%s", "", i);
         if (p->bedrag == 0 && p->dc == 'C')
             return fail(err, "CS325", "a zero IngediendBedrag must be D%s", "", i);
-        if (p->begindatum < DATE_2021_01_01)
+        if (!m->header.legacy && p->begindatum < DATE_2021_01_01)
             return fail(err, "CS100", "ProductPeriode before 2021-01-01%s", "", i);
-        if (jw_date_month_first(p->begindatum) != jw_date_month_first(p->einddatum))
+        /* 2.x allowed "werkelijke productperiodes" over more than one month. */
+        if (!m->header.legacy && jw_date_month_first(p->begindatum) != jw_date_month_first(p->einddatum))
             return fail(err, "CS337", "ProductPeriode is not within one calendar month%s", "", i);
         if (p->begindatum > d->periode_eind)
             return fail(err, "TR319", "ProductPeriode after the DeclaratiePeriode%s", "", i);
@@ -379,6 +395,7 @@ int jw_ijw_rules_check(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
     int rc = check_header(m, err);
     if (rc) return rc;
+    if (m->header.legacy && (rc = jw_ijw_legacy_rules(m, err))) return rc;
     switch (m->type) {
     case JW_MSG_301: return check_301(m, err);
     case JW_MSG_315: return check_315(m, err);

@@ -56,12 +56,14 @@ void jw_traject_counts_add(jw_traject_counts_t *into, const jw_traject_counts_t 
     for (int i = 0; i < 4; i++) into->deadletters_by_layer[i] += from->deadletters_by_layer[i];
     into->events_emitted += from->events_emitted;
     into->events_retracted += from->events_retracted;
+    for (int i = 0; i < 4; i++) into->applied_legacy[i] += from->applied_legacy[i];
 }
 
 static const char *const count_names[] = {
     "count.messages", "count.applied", "count.duplicates", "count.deadletters",
     "count.deadletters.xml", "count.deadletters.xsd", "count.deadletters.rule",
     "count.events_emitted", "count.events_retracted",
+    "count.applied.2_1", "count.applied.2_2", "count.applied.2_3", "count.applied.2_4",
 };
 
 static uint64_t *count_field(jw_traject_counts_t *c, size_t i)
@@ -69,7 +71,8 @@ static uint64_t *count_field(jw_traject_counts_t *c, size_t i)
     uint64_t *f[] = {&c->messages, &c->applied, &c->duplicates, &c->deadletters,
                      &c->deadletters_by_layer[JW_LAYER_XML], &c->deadletters_by_layer[JW_LAYER_XSD],
                      &c->deadletters_by_layer[JW_LAYER_RULE], &c->events_emitted,
-                     &c->events_retracted};
+                     &c->events_retracted, &c->applied_legacy[0], &c->applied_legacy[1],
+                     &c->applied_legacy[2], &c->applied_legacy[3]};
     return f[i];
 }
 
@@ -438,13 +441,14 @@ static void copy_str(char *dst, size_t cap, const char *src)
 static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    const char *yid = m->clients[0].yid;
     uint8_t key[28];
     int rc;
     for (size_t i = 0; i < m->n_toewijzingen; i++) {
         const jw_ijw_toewijzing_t *s = &m->toewijzingen[i];
+        const char *yid = m->clients[s->client].yid; /* 2.x: one of a Clienten list */
         rec_alloc_t r;
         memset(&r, 0, sizeof r);
+        r.legacy = (uint8_t)m->header.legacy;
         copy_str(r.msg, sizeof r.msg, msgid);
         copy_str(r.gemeente, sizeof r.gemeente, m->header.afzender);
         copy_str(r.aanbieder, sizeof r.aanbieder, m->header.ontvanger);
@@ -465,20 +469,22 @@ static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         }
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_ALLOCATIONS, key, sizeof key, &r, sizeof r))) return rc;
+        if ((rc = touch_youth(t, yid))) return rc;
     }
-    return touch_youth(t, yid);
+    return 0;
 }
 
 static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    const char *yid = m->clients[0].yid;
     uint8_t key[28];
     int rc;
     for (size_t i = 0; i < m->n_leveringen; i++) {
         const jw_ijw_levering_t *s = &m->leveringen[i];
+        const char *yid = m->clients[s->client].yid;
         rec_delivery_t r;
         memset(&r, 0, sizeof r);
+        r.legacy = (uint8_t)m->header.legacy;
         copy_str(r.msg, sizeof r.msg, msgid);
         copy_str(r.gemeente, sizeof r.gemeente, m->header.ontvanger);
         copy_str(r.aanbieder, sizeof r.aanbieder, m->header.afzender);
@@ -493,20 +499,22 @@ static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         r.dagtekening = m->header.dagtekening;
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_DELIVERIES, key, sizeof key, &r, sizeof r))) return rc;
+        if ((rc = touch_youth(t, yid))) return rc;
     }
-    return touch_youth(t, yid);
+    return 0;
 }
 
 static int store_315(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    const char *yid = m->clients[0].yid;
     uint8_t key[28];
     int rc;
     for (size_t i = 0; i < m->n_verzoeken; i++) {
         const jw_ijw_verzoek_t *s = &m->verzoeken[i];
+        const char *yid = m->clients[s->client].yid;
         rec_request_t r;
         memset(&r, 0, sizeof r);
+        r.legacy = (uint8_t)m->header.legacy;
         copy_str(r.msg, sizeof r.msg, msgid);
         copy_str(r.gemeente, sizeof r.gemeente, m->header.ontvanger);
         copy_str(r.aanbieder, sizeof r.aanbieder, m->header.afzender);
@@ -518,8 +526,9 @@ static int store_315(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         r.verwijzer = s->verwijzer_type;
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_REQUESTS, key, sizeof key, &r, sizeof r))) return rc;
+        if ((rc = touch_youth(t, yid))) return rc;
     }
-    return touch_youth(t, yid);
+    return 0;
 }
 
 /* Declaration lines: identity (aanbieder, ReferentieNummer). A line's
@@ -608,6 +617,7 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         jw_json_int(j, "amount_cents", p->bedrag);
         jw_json_str(j, "referentie", p->referentienummer);
         jw_json_str(j, "credits", p->vorig_referentienummer[0] ? p->vorig_referentienummer : NULL);
+        if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
         if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
         traject_event_id(j->buf, j->len, id);
         if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
@@ -653,27 +663,46 @@ static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes)
 }
 
 /* A request refused by a JW319 that is not itself refused (JW320). The
- * record is "<JW319 identity>|<its Dagtekening YYYY-MM-DD>|<reason>". */
+ * q/ record holds every refusing JW319 as "<identity>|<Dagtekening
+ * YYYY-MM-DD>|<reason>", separated by ';' (a request may be refused twice,
+ * and a JW320 may refuse one of the two): the earliest one not refused
+ * counts (ties: lower identity), whatever the order they arrived in. */
 static int request_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, int *yes,
                            int32_t *answer_date, int32_t *reden)
 {
-    char key[64], rec[MSGID_LEN + 20];
+    char key[64];
     const void *v;
     size_t vl;
     int found, rc;
     *yes = 0;
     snprintf(key, sizeof key, "q/%s/%s", aanbieder, ref);
     if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found)) || !found) return rc;
-    snprintf(rec, sizeof rec, "%.*s", (int)(vl < sizeof rec ? vl : sizeof rec - 1), (const char *)v);
-    char *bar = strchr(rec, '|');
-    if (!bar || strlen(bar) < 12) return JW_TRAJECT_ECORRUPT;
-    *bar = '\0';
-    jw_date_t d;
-    if (jw_date_parse(bar + 1, 10, &d)) return JW_TRAJECT_ECORRUPT;
-    *answer_date = d;
-    *reden = bar[11] == '|' ? atoi(bar + 12) : JW_NONE;
-    if ((rc = msg_refused(txn, rec, &found))) return rc;
-    *yes = !found;
+    char *all = malloc(vl + 1);
+    if (!all) return JW_TRAJECT_ENOMEM;
+    memcpy(all, v, vl); /* the map may move on later reads */
+    all[vl] = '\0';
+    char best_id[MSGID_LEN + 1] = "";
+    char *save = NULL;
+    for (char *rec = strtok_r(all, ";", &save); rec; rec = strtok_r(NULL, ";", &save)) {
+        char *bar = strchr(rec, '|');
+        jw_date_t d;
+        if (!bar || strlen(bar) < 11 || jw_date_parse(bar + 1, 10, &d)) {
+            free(all);
+            return JW_TRAJECT_ECORRUPT;
+        }
+        *bar = '\0';
+        if ((rc = msg_refused(txn, rec, &found))) {
+            free(all);
+            return rc;
+        }
+        if (found) continue;
+        if (*yes && (d > *answer_date || (d == *answer_date && strcmp(rec, best_id) >= 0))) continue;
+        *yes = 1;
+        *answer_date = d;
+        *reden = bar[11] == '|' ? atoi(bar + 12) : JW_NONE;
+        snprintf(best_id, sizeof best_id, "%s", rec);
+    }
+    free(all);
     return 0;
 }
 
@@ -824,16 +853,26 @@ static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
     if ((rc = put_str(txn, key, yid))) return rc;
     for (size_t i = 0; m->type == JW_MSG_315 && i < m->n_verzoeken; i++) {
         const char *ref = m->verzoeken[i].referentie_aanbieder;
+        yid = m->clients[m->verzoeken[i].client].yid;
         snprintf(key, sizeof key, "Q/%s/%s", m->header.afzender, ref);
         if ((rc = put_str(txn, key, yid))) return rc;
         snprintf(key, sizeof key, "q/%s/%s", m->header.afzender, ref);
         if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
         if (found) {
-            char by[MSGID_LEN + 2];
-            const char *bar = memchr(v, '|', vl);
-            size_t n = bar ? (size_t)(bar - (const char *)v) : vl;
-            snprintf(by, sizeof by, "Y/%.*s", (int)(n < MSGID_LEN ? n : MSGID_LEN - 1), (const char *)v);
-            if ((rc = put_str(txn, by, yid))) return rc;
+            /* every refusing JW319 (';'-separated records) names this youth */
+            char *all = malloc(vl + 1);
+            if (!all) return JW_TRAJECT_ENOMEM;
+            memcpy(all, v, vl); /* the map may move on the writes below */
+            all[vl] = '\0';
+            char *save = NULL;
+            for (char *r = strtok_r(all, ";", &save); r && !rc; r = strtok_r(NULL, ";", &save)) {
+                char by[MSGID_LEN + 2];
+                size_t n = strcspn(r, "|");
+                snprintf(by, sizeof by, "Y/%.*s", (int)(n < MSGID_LEN ? n : MSGID_LEN - 1), r);
+                rc = put_str(txn, by, yid);
+            }
+            free(all);
+            if (rc) return rc;
         }
     }
     return 0;
@@ -913,7 +952,38 @@ static int store_319(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
     jw_date_format(m->header.dagtekening, d);
     snprintf(rec, sizeof rec, "%s|%s|%d", msgid, d, m->verzoek.reden_afwijzing);
     snprintf(key, sizeof key, "q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
-    if ((rc = put_str(txn, key, rec))) return rc;
+    {
+        /* add to the request's refusals (request_refused picks one) */
+        const void *v;
+        size_t vl;
+        int found;
+        if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
+        if (!found) {
+            if ((rc = put_str(txn, key, rec))) return rc;
+        } else {
+            size_t rl = strlen(rec);
+            char *all = malloc(vl + rl + 2);
+            if (!all) return JW_TRAJECT_ENOMEM;
+            memcpy(all, v, vl);
+            all[vl] = '\0';
+            int have = 0;
+            char *scan = strdup(all), *save = NULL;
+            if (!scan) {
+                free(all);
+                return JW_TRAJECT_ENOMEM;
+            }
+            for (char *r = strtok_r(scan, ";", &save); r; r = strtok_r(NULL, ";", &save))
+                if (strcmp(r, rec) == 0) have = 1;
+            free(scan);
+            if (!have) {
+                all[vl] = ';';
+                memcpy(all + vl + 1, rec, rl + 1);
+                rc = put_str(txn, key, all);
+            }
+            free(all);
+            if (rc) return rc;
+        }
+    }
     snprintf(key, sizeof key, "Q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
     if ((rc = touch_by_key(t, txn, key, yid))) return rc;
     if (!yid[0]) return 0;
@@ -1022,6 +1092,7 @@ static int refuse_line(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, co
     jw_json_int(j, "amount_cents", p->bedrag);
     jw_json_str(j, "referentie", p->referentienummer);
     jw_json_str(j, "code", p->retourcode);
+    if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
     if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
     traject_event_id(j->buf, j->len, id);
     if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
@@ -1049,7 +1120,9 @@ static int store_325(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         const void *v;
         size_t vl;
         int found;
-        snprintf(decl, sizeof decl, "490/%s/%s", aanbieder, m->declaratie.decl_identificatie);
+        /* The declaration it answers: JW323 490, or a 2.x JW303 432/450 (JW304 433/451). */
+        unsigned heen = m->header.legacy ? (unsigned)(m->header.berichtcode - 1) % 1000u : 490u;
+        snprintf(decl, sizeof decl, "%03u/%s/%s", heen, aanbieder, m->declaratie.decl_identificatie);
         snprintf(key, sizeof key, "X/%s", decl);
         if ((rc = put_str(txn, key, msgid))) return rc;
         if ((rc = log_message_refused(t, txn, msgid, 323, decl, m->header.afzender, aanbieder,
@@ -1201,6 +1274,7 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
     if ((rc = jw_store_put(txn, JW_DB_MESSAGES, msgid, strlen(msgid), hash, 32))) return rc;
     *outcome = JW_APPLIED;
     counts->applied++;
+    if (msg->header.legacy >= 1 && msg->header.legacy <= 4) counts->applied_legacy[msg->header.legacy - 1]++;
     return 0;
 }
 

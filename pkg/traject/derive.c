@@ -122,8 +122,17 @@ static void body_begin(derivation_t *out, const jw_profile_t *profile, const cha
     jw_json_str(j, "yid", yid);
 }
 
+/* "release":"2.N" on what the legacy path read (3.x events carry none, so
+ * their ids are unchanged). */
+static void legacy_field(jw_json_t *j, uint8_t legacy)
+{
+    char rel[4] = {'2', '.', (char)('0' + legacy % 10), '\0'};
+    if (legacy) jw_json_str(j, "release", rel);
+}
+
 static void alloc_fields(jw_json_t *j, const rec_alloc_t *r, const char *segment)
 {
+    legacy_field(j, r->legacy);
     jw_json_str(j, "gemeente", r->gemeente);
     jw_json_str(j, "aanbieder", r->aanbieder);
     jw_json_int(j, "toewijzing", r->tn);
@@ -394,6 +403,7 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
         jw_json_t *jj = &out->one;
 
         body_begin(out, profile, r->kind == 305 ? "delivery_start" : "delivery_stop", r->msg, yid);
+        legacy_field(jj, r->legacy);
         jw_json_str(jj, "gemeente", r->gemeente);
         jw_json_str(jj, "aanbieder", r->aanbieder);
         if (r->tn != JW_NONE) jw_json_int(jj, "toewijzing", r->tn);
@@ -462,6 +472,7 @@ static int derive_requests(const jw_profile_t *profile, const char *yid, rec_req
         i = j;
         jw_json_t *jj = &out->one;
         body_begin(out, profile, "request", r->msg, yid);
+        legacy_field(jj, r->legacy);
         jw_json_str(jj, "gemeente", r->gemeente);
         jw_json_str(jj, "aanbieder", r->aanbieder);
         jw_json_str(jj, "segment", jw_profile_segment(profile, r->categorie, r->code));

@@ -52,6 +52,7 @@ typedef struct {
     uint64_t deadletters_by_layer[4]; /* index jw_layer_t: XML, XSD, RULE */
     uint64_t events_emitted;  /* not counting retract events */
     uint64_t events_retracted;
+    uint64_t applied_legacy[4]; /* applied messages read as iJw 2.1 .. 2.4 */
 } jw_traject_counts_t;
 
 void jw_traject_counts_add(jw_traject_counts_t *into, const jw_traject_counts_t *from);

@@ -25,6 +25,7 @@ typedef struct {
     int32_t reden;         /* JW_NONE when absent */
     char referentie[37];
     uint8_t content[8];    /* hash of the version's fields: tie-break */
+    uint8_t legacy;        /* N when read as iJw 2.N (legacy path), else 0 */
 } rec_alloc_t;
 
 /* One JW305 StartProduct or JW307 StopProduct. */
@@ -41,6 +42,7 @@ typedef struct {
     int32_t reden;         /* 307 only */
     int32_t status;        /* 1 add/replace, 3 delete */
     int32_t dagtekening;
+    uint8_t legacy;        /* N when read as iJw 2.N (legacy path), else 0 */
 } rec_delivery_t;
 
 /* One JW315 AangevraagdProduct. */
@@ -54,7 +56,13 @@ typedef struct {
     int32_t ingang;
     int32_t dagtekening;
     int32_t verwijzer;
+    uint8_t legacy;        /* N when read as iJw 2.N (legacy path), else 0 */
 } rec_request_t;
+
+/* The legacy marks of alloc and delivery records sit in what was padding
+ * (their size did not change); the request record grew (schema 2). */
+_Static_assert(sizeof(rec_alloc_t) == 144, "rec_alloc_t layout");
+_Static_assert(sizeof(rec_delivery_t) == 104, "rec_delivery_t layout");
 
 /* One derived event before it gets an id and a seq. */
 typedef struct {
