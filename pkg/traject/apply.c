@@ -564,11 +564,44 @@ static int line_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, i
 static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes);
 static int index_lines(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid);
 
+/* The fields a declaration line's `declared` and `refused` events share,
+ * "type" to "referentie", into j (reset): the field order is part of the
+ * event id, so both events keep it whatever follows. */
+static void line_event_head(jw_traject_t *t, jw_json_t *j, const char *type, const char *msgid,
+                            const char *yid, const char *gemeente, const char *aanbieder,
+                            const jw_ijw_prestatie_t *p)
+{
+    char d[11], unit[3];
+    jw_json_reset(j);
+    j->depth = 1;
+    jw_json_str(j, "type", type);
+    jw_json_str(j, "profile", jw_profile_name(t->profile));
+    jw_json_str(j, "msg", msgid);
+    jw_json_str(j, "yid", yid);
+    jw_json_str(j, "gemeente", gemeente);
+    jw_json_str(j, "aanbieder", aanbieder);
+    jw_json_int(j, "toewijzing", p->toewijzingnummer);
+    jw_json_str(j, "segment", jw_profile_segment(t->profile, p->categorie, p->code));
+    jw_json_str(j, "categorie", p->categorie);
+    jw_json_str(j, "product", p->code);
+    jw_date_format(p->begindatum, d);
+    d[7] = '\0';
+    jw_json_str(j, "period", d);
+    jw_date_format(p->begindatum, d);
+    jw_json_str(j, "date", d);
+    jw_json_int(j, "volume", p->volume);
+    unit[0] = (char)('0' + p->eenheid / 10 % 10);
+    unit[1] = (char)('0' + p->eenheid % 10);
+    unit[2] = '\0';
+    jw_json_str(j, "unit", unit);
+    jw_json_int(j, "amount_cents", p->bedrag);
+    jw_json_str(j, "referentie", p->referentienummer);
+}
+
 static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      jw_traject_counts_t *counts)
 {
     uint8_t key[29];
-    char d[11], unit[3];
     int rc, whole = 0;
     if ((rc = msg_refused(txn, msgid, &whole))) return rc;
     if ((rc = index_lines(txn, m, msgid))) return rc;
@@ -592,30 +625,7 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
             continue;
         }
 
-        jw_json_reset(j);
-        j->depth = 1;
-        jw_json_str(j, "type", "declared");
-        jw_json_str(j, "profile", jw_profile_name(t->profile));
-        jw_json_str(j, "msg", msgid);
-        jw_json_str(j, "yid", c->yid);
-        jw_json_str(j, "gemeente", m->header.ontvanger);
-        jw_json_str(j, "aanbieder", m->header.afzender);
-        jw_json_int(j, "toewijzing", p->toewijzingnummer);
-        jw_json_str(j, "segment", jw_profile_segment(t->profile, p->categorie, p->code));
-        jw_json_str(j, "categorie", p->categorie);
-        jw_json_str(j, "product", p->code);
-        jw_date_format(p->begindatum, d);
-        d[7] = '\0';
-        jw_json_str(j, "period", d);
-        jw_date_format(p->begindatum, d);
-        jw_json_str(j, "date", d);
-        jw_json_int(j, "volume", p->volume);
-        unit[0] = (char)('0' + p->eenheid / 10 % 10);
-        unit[1] = (char)('0' + p->eenheid % 10);
-        unit[2] = '\0';
-        jw_json_str(j, "unit", unit);
-        jw_json_int(j, "amount_cents", p->bedrag);
-        jw_json_str(j, "referentie", p->referentienummer);
+        line_event_head(t, j, "declared", msgid, c->yid, m->header.ontvanger, m->header.afzender, p);
         jw_json_str(j, "credits", p->vorig_referentienummer[0] ? p->vorig_referentienummer : NULL);
         if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
         if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
@@ -1064,33 +1074,9 @@ static int refuse_line(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, co
     }
     if (!p) return 0;
 
-    char d[11], unit[3];
     uint64_t seq;
     jw_json_t *j = &t->d.one;
-    jw_json_reset(j);
-    j->depth = 1;
-    jw_json_str(j, "type", "refused");
-    jw_json_str(j, "profile", jw_profile_name(t->profile));
-    jw_json_str(j, "msg", msgid);
-    jw_json_str(j, "yid", m->clients[p->client].yid);
-    jw_json_str(j, "gemeente", m->header.afzender);
-    jw_json_str(j, "aanbieder", aanbieder);
-    jw_json_int(j, "toewijzing", p->toewijzingnummer);
-    jw_json_str(j, "segment", jw_profile_segment(t->profile, p->categorie, p->code));
-    jw_json_str(j, "categorie", p->categorie);
-    jw_json_str(j, "product", p->code);
-    jw_date_format(p->begindatum, d);
-    d[7] = '\0';
-    jw_json_str(j, "period", d);
-    jw_date_format(p->begindatum, d);
-    jw_json_str(j, "date", d);
-    jw_json_int(j, "volume", p->volume);
-    unit[0] = (char)('0' + p->eenheid / 10 % 10);
-    unit[1] = (char)('0' + p->eenheid % 10);
-    unit[2] = '\0';
-    jw_json_str(j, "unit", unit);
-    jw_json_int(j, "amount_cents", p->bedrag);
-    jw_json_str(j, "referentie", p->referentienummer);
+    line_event_head(t, j, "refused", msgid, m->clients[p->client].yid, m->header.afzender, aanbieder, p);
     jw_json_str(j, "code", p->retourcode);
     if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
     if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
