@@ -386,7 +386,7 @@ static void render_report_sheets(lxw_workbook *wb, const jwi_report_t *rep, cons
     rep_sheet_head(ws, &f, title, sub);
     const jw_ind_def_t *d1 = jw_ind_find("IND-01"), *d17 = jw_ind_find("IND-17");
     jw_ind_unit_t u1 = d1->cols[d1->headline].unit, u17 = d17->cols[0].unit;
-    const char *ah[] = {"code", "aanbieder", "jeugdigen in zorg", "netto gedeclareerd"};
+    const char *ah[] = {"code", "aanbieder", "jeugdigen in zorg", jwi_nl_column(d17, 0)};
     for (int c = 0; c < 4; c++) worksheet_write_string(ws, 3, (lxw_col_t)c, ah[c], f.head);
     for (size_t i = 0; i < rep->n_prov; i++) {
         const jwi_report_prov_t *pr = &rep->prov[i];

@@ -292,8 +292,9 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
     jw_ind_textf(o, "<h2>Vergelijking aanbieders, %s</h2>\n", r12);
     {
         const jw_ind_def_t *d1 = jw_ind_find("IND-01"), *d17 = jw_ind_find("IND-17");
-        jw_ind_textf(o, "<table><tr><th class=\"l\">aanbieder</th><th>jeugdigen in zorg</th>"
-                        "<th>netto gedeclareerd</th></tr>\n");
+        jw_ind_textf(o, "<table><tr><th class=\"l\">aanbieder</th><th>jeugdigen in zorg</th><th>");
+        esc(o, jwi_nl_column(d17, 0));
+        jw_ind_textf(o, "</th></tr>\n");
         for (size_t i = 0; i < rep.n_prov; i++) {
             const jw_ind_row_t *row = &rep.prov[i].row;
             jw_nlfmt_value(rep.prov[i].youths, d1->cols[d1->headline].unit, v, sizeof v);
