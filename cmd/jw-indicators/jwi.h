@@ -76,6 +76,7 @@ typedef struct {
     int internal;      /* view=internal (or public=0) was asked for */
     /* slicers (NULL = all); point into the request's decoded query */
     const char *gemeente, *aanbieder, *segment;
+    int en;            /* lang=en: the pages' headings in English (default Dutch) */
 } jwi_params_t;
 
 /* ---- requests (request.c: pure parsing, also built into the fuzz target) ---- */
@@ -145,13 +146,18 @@ int jwi_html_compare(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
 
 /* The IND-26 survival curve (SVG) of the episodes started in sel, with
  * its summary; suppressed in published views below the threshold. */
-int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, jw_json_t *out);
+int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, int en, jw_json_t *out);
 
 /* Page pieces from html.c for other pages: HTML escaping, the page head
  * (lang="nl", the style sheet) and foot, a sparkline of the headline
  * column of a series result. */
 void jwi_html_esc(jw_json_t *o, const char *s);
 void jwi_html_begin(jw_json_t *o, const char *title);
+/* The same with lang="en" when en (the lang=en toggle). */
+void jwi_html_begin_lang(jw_json_t *o, const char *title, int en);
+/* A link to the same page in the other language: path, then q (HTML-
+ * escaped parameters, each starting with "&amp;", without lang). */
+void jwi_html_lang_toggle(jw_json_t *o, const char *path, const char *q, int en);
 void jwi_html_end(jw_json_t *o);
 void jwi_html_sparkline(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r);
 

@@ -196,12 +196,23 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
     jw_nlfmt_period(m, mon, sizeof mon);
     jw_nlfmt_period(rep.rm, r12, sizeof r12);
     jw_nlfmt_period(rep.rp, r12prev, sizeof r12prev);
-    snprintf(title, sizeof title, "Maandrapportage %s %s %s", mon, "\xe2\x80\x93", gem ? (gname ? gname : gem) : "regio");
-    jwi_html_begin(o, title);
+    snprintf(title, sizeof title, "%s %s %s %s", p->en ? "Monthly report" : "Maandrapportage", mon, "\xe2\x80\x93",
+             gem ? (gname ? gname : gem) : p->en ? "region" : "regio");
+    jwi_html_begin_lang(o, title, p->en);
     jw_ind_textf(o, "<style>@page{size:A4;margin:14mm}@media print{.nav,.noprint{display:none}"
                     "body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}table,svg{break-inside:avoid}}"
                     "</style>\n");
-    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/%s\">&#8592; alle indicatoren</a></p><h1>", pub ? "" : "?view=internal");
+    {
+        jw_json_t q;
+        jw_json_init(&q);
+        jw_ind_textf(&q, "&amp;");
+        report_query(&q, &rep);
+        if (!jw_json_finish(&q)) jwi_html_lang_toggle(o, "/rapport", q.buf, p->en);
+        jw_json_free(&q);
+    }
+    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/%s\">&#8592; %s</a></p><h1>",
+                 pub ? (p->en ? "?lang=en" : "") : (p->en ? "?view=internal&amp;lang=en" : "?view=internal"),
+                 p->en ? "all indicators" : "alle indicatoren");
     esc(o, title);
     jw_ind_textf(o, "</h1>\n<p>Profiel <b>");
     esc(o, jw_profile_name(app->profile));
@@ -228,17 +239,18 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
         esc(o, jw_profile_gemeente_name(app->profile, c));
         jw_ind_textf(o, " (%s)</option>", c);
     }
-    jw_ind_textf(o, "</select>%s <button type=\"submit\">Toon</button></form>\n",
-                 pub ? "" : "<input type=\"hidden\" name=\"view\" value=\"internal\">");
+    jw_ind_textf(o, "</select>%s%s <button type=\"submit\">Toon</button></form>\n",
+                 pub ? "" : "<input type=\"hidden\" name=\"view\" value=\"internal\">",
+                 p->en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "");
     jw_ind_textf(o, "<p class=\"noprint\"><a class=\"xlsx\" href=\"/export/rapport.xlsx?");
     report_query(o, &rep);
     jw_ind_textf(o, "\" download>Download deze rapportage voor Excel (.xlsx)</a></p>\n");
 
     /* key figures */
-    jw_ind_textf(o, "<h2>Kerncijfers</h2>\n<table class=\"report\"><tr><th class=\"l\">indicator</th>"
+    jw_ind_textf(o, "<h2>%s</h2>\n<table class=\"report\"><tr><th class=\"l\">indicator</th>"
                     "<th class=\"l\">waarde</th><th>%s</th><th>%s</th><th>%s</th><th>verschil</th>"
                     "<th class=\"l\">verloop (12 mnd)</th></tr>\n",
-                 mon, r12, r12prev);
+                 p->en ? "Key figures" : "Kerncijfers", mon, r12, r12prev);
     for (size_t i = 0; i < rep.n_keys; i++) {
         const jwi_report_key_t *k = &rep.keys[i];
         const jw_ind_def_t *d = k->def;
@@ -264,7 +276,7 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
                     "voortschrijdende jaar; verschil = 12 mnd t/m %s tegenover een jaar eerder.</p>\n", mon);
 
     /* targets (regional) */
-    jw_ind_textf(o, "<h2>Doelen %d (regio)</h2>\n", m.year);
+    jw_ind_textf(o, p->en ? "<h2>Targets %d (region)</h2>\n" : "<h2>Doelen %d (regio)</h2>\n", m.year);
     for (size_t k = 0; k < rep.n_targets; k++) {
         const jw_ind_def_t *d = rep.targets[k].def;
         const jw_ind_target_t *t = &rep.targets[k].t;
@@ -289,7 +301,7 @@ int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, 
     else jw_ind_textf(o, "<p class=\"muted\">Het profiel stelt geen doelen.</p>\n");
 
     /* provider comparison: youths in care and net cost over the rolling year */
-    jw_ind_textf(o, "<h2>Vergelijking aanbieders, %s</h2>\n", r12);
+    jw_ind_textf(o, "<h2>%s, %s</h2>\n", p->en ? "Provider comparison" : "Vergelijking aanbieders", r12);
     {
         const jw_ind_def_t *d1 = jw_ind_find("IND-01"), *d17 = jw_ind_find("IND-17");
         jw_ind_textf(o, "<table><tr><th class=\"l\">aanbieder</th><th>jeugdigen in zorg</th><th>");
