@@ -693,6 +693,46 @@ Test(indicators, cross_cells_and_slicers)
         q.gemeente = "09|35";
         cr_expect_eq(jw_ind_query(I, &q, &r, err, sizeof err), JW_IND_EQUERY);
     }
+    /* the JSON echoes the slicers it was asked with, and {} without any */
+    {
+        jw_ind_query_t q;
+        jw_ind_result_t r;
+        jw_json_t o;
+        char err[200];
+        memset(&q, 0, sizeof q);
+        q.indicator = "IND-01";
+        q.has_period = 1;
+        q.period = (jw_ind_period_t){'Y', 2024, 0};
+        q.gemeente = G2;
+        q.segment = "ambulant";
+        q.aanbieder = ""; /* an empty slicer is no slicer */
+        cr_assert_eq(jw_ind_query(I, &q, &r, err, sizeof err), 0, "%s", err);
+        jw_json_init(&o);
+        cr_assert_eq(jw_ind_render(&r, JW_IND_FMT_JSON, &o), 0);
+        cr_expect(strstr(o.buf, "\"filter\":{\"gemeente\":\"0917\",\"segment\":\"ambulant\"},") != NULL, "%s", o.buf);
+        /* and the value is the filtered one: 0917 ambulant 2024 = Y4 Y7 */
+        cr_expect(strstr(o.buf, "\"by\":\"total\",\"key\":\"\",\"label\":\"\",\"values\":{\"youths\":2,") != NULL, "%s",
+                  o.buf);
+        jw_json_free(&o);
+        jw_ind_result_free(&r);
+        q.gemeente = NULL;
+        q.segment = NULL;
+        q.aanbieder = P3;
+        q.by = JW_IND_BY_SEGMENT;
+        cr_assert_eq(jw_ind_query(I, &q, &r, err, sizeof err), 0, "%s", err);
+        jw_json_init(&o);
+        cr_assert_eq(jw_ind_render(&r, JW_IND_FMT_JSON, &o), 0);
+        cr_expect(strstr(o.buf, "\"filter\":{\"aanbieder\":\"" P3 "\"},") != NULL, "%s", o.buf);
+        jw_json_free(&o);
+        jw_ind_result_free(&r);
+        q.aanbieder = NULL;
+        cr_assert_eq(jw_ind_query(I, &q, &r, err, sizeof err), 0, "%s", err);
+        jw_json_init(&o);
+        cr_assert_eq(jw_ind_render(&r, JW_IND_FMT_JSON, &o), 0);
+        cr_expect(strstr(o.buf, "\"filter\":{},") != NULL, "%s", o.buf);
+        jw_json_free(&o);
+        jw_ind_result_free(&r);
+    }
     scen_close(&s);
 }
 

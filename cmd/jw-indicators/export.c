@@ -1,12 +1,14 @@
 /* export.c - downloads people open in Dutch Excel: a CSV with ';', decimal
  * comma and a UTF-8 byte order mark, and an .xlsx workbook (libxlsxwriter)
- * with numbers as numbers and suppressed cells marked "x".
+ * with numbers as numbers and suppressed cells marked "x"; and the
+ * monthly report (report.c) as a workbook of four sheets.
  *
  * The machine CSV (/api/indicators/ID.csv: ',' and decimal point) stays
  * as it is for scripts; these are the analyst's downloads. Server-neutral:
  * jwi_export() fills a buffer, a content type and a file name, and the
  * HTTP layer sends them with Content-Disposition: attachment. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +213,249 @@ out:
     return rc;
 }
 
+/* ---- the monthly report as a workbook ---- */
+
+/* A value as a cell: a number (rounded as published, in the unit's
+ * format), "x" when suppressed, nothing when there is no value. */
+static void put_val(lxw_worksheet *ws, lxw_row_t y, lxw_col_t x, jw_ind_val_t v, jw_ind_unit_t u, lxw_format *nf,
+                    lxw_format *grey)
+{
+    if (v.state == JW_IND_V_OK) worksheet_write_number(ws, y, x, published(v.v, u), nf);
+    else if (v.state == JW_IND_V_SUPPRESSED) worksheet_write_string(ws, y, x, "x", grey);
+}
+
+/* Number formats per unit, made once per workbook. */
+typedef struct {
+    lxw_format *unit[JW_IND_UNIT_PER1000 + 1], *pct1, *bold, *head, *grey;
+} rep_fmt_t;
+
+static void rep_formats(lxw_workbook *wb, rep_fmt_t *f)
+{
+    for (int u = 0; u <= JW_IND_UNIT_PER1000; u++) {
+        f->unit[u] = workbook_add_format(wb);
+        format_set_num_format(f->unit[u], num_format((jw_ind_unit_t)u));
+    }
+    f->pct1 = workbook_add_format(wb);
+    format_set_num_format(f->pct1, "+0.0;-0.0;0.0");
+    f->bold = workbook_add_format(wb);
+    format_set_bold(f->bold);
+    f->head = workbook_add_format(wb);
+    format_set_bold(f->head);
+    format_set_bg_color(f->head, 0xF3F3F3);
+    format_set_text_wrap(f->head);
+    f->grey = workbook_add_format(wb);
+    format_set_font_color(f->grey, 0x888888);
+    format_set_align(f->grey, LXW_ALIGN_RIGHT);
+}
+
+static void rep_sheet_head(lxw_worksheet *ws, const rep_fmt_t *f, const char *title, const char *sub)
+{
+    worksheet_write_string(ws, 0, 0, title, f->bold);
+    worksheet_write_string(ws, 1, 0, sub, NULL);
+}
+
+/* Four sheets, each with its header on row 4 (index 3): Kerncijfers (as
+ * the page's table, "verschil %" as a number), Verloop (the headline per
+ * rolling year: row 3 holds the period codes, row 4 the Dutch names),
+ * Doelen and Aanbieders. */
+static void render_report_sheets(lxw_workbook *wb, const jwi_report_t *rep, const jw_profile_t *profile)
+{
+    rep_fmt_t f;
+    char title[200], sub[300], mon[24], r12[40], r12prev[40], per[16], hz[40] = "\xe2\x80\x93";
+    rep_formats(wb, &f);
+    jw_nlfmt_period(rep->m, mon, sizeof mon);
+    jw_nlfmt_period(rep->rm, r12, sizeof r12);
+    jw_nlfmt_period(rep->rp, r12prev, sizeof r12prev);
+    if (rep->st.horizon != JW_DATE_NONE) {
+        int y, m, d;
+        jw_date_to_ymd(rep->st.horizon, &y, &m, &d);
+        snprintf(hz, sizeof hz, "%d %s %d", d, jw_nlfmt_month_abbr(m), y);
+    }
+    snprintf(title, sizeof title, "Maandrapportage %s \xe2\x80\x93 %s", mon,
+             rep->gem ? (rep->gname ? rep->gname : rep->gem) : "regio");
+    char who[120] = "de hele regio";
+    if (rep->gem) snprintf(who, sizeof who, "gemeente %s (%s)", rep->gname ? rep->gname : rep->gem, rep->gem);
+    snprintf(sub, sizeof sub, "Profiel %s; %s; gegevens t/m %s%s", jw_profile_name(profile), who, hz,
+             rep->pub ? "; publieksweergave (kleine aantallen onderdrukt)" : "");
+
+    /* Kerncijfers */
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Kerncijfers");
+    rep_sheet_head(ws, &f, title, sub);
+    const char *kh[] = {"indicator", "naam", "waarde", mon, r12, r12prev, "verschil %"};
+    for (int c = 0; c < 7; c++) worksheet_write_string(ws, 3, (lxw_col_t)c, kh[c], f.head);
+    for (size_t i = 0; i < rep->n_keys; i++) {
+        const jwi_report_key_t *k = &rep->keys[i];
+        jw_ind_unit_t u = k->def->cols[k->def->headline].unit;
+        lxw_row_t y = (lxw_row_t)(4 + i);
+        worksheet_write_string(ws, y, 0, k->def->id, NULL);
+        worksheet_write_string(ws, y, 1, k->def->name, NULL);
+        worksheet_write_string(ws, y, 2, jwi_nl_column(k->def, (size_t)k->def->headline), NULL);
+        put_val(ws, y, 3, k->month, u, f.unit[u], f.grey);
+        put_val(ws, y, 4, k->r12, u, f.unit[u], f.grey);
+        put_val(ws, y, 5, k->r12prev, u, f.unit[u], f.grey);
+        if (k->has_change) worksheet_write_number(ws, y, 6, round(k->change_pct * 10) / 10, f.pct1);
+    }
+    worksheet_write_string(ws, (lxw_row_t)(5 + rep->n_keys), 0,
+                           "De maand telt de gebeurtenissen van die maand; 12 mnd t/m is het voortschrijdende jaar; "
+                           "verschil % = 12 mnd t/m tegenover een jaar eerder. x = onderdrukt (kleine aantallen); "
+                           "leeg = geen waarde.", NULL);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 2, 30, NULL);
+    worksheet_set_column(ws, 3, 6, 16, NULL);
+    worksheet_freeze_panes(ws, 4, 0);
+
+    /* Verloop: the union of the trend periods, in order (each series is
+     * sorted; the rolling periods end with the report's month) */
+    ws = workbook_add_worksheet(wb, "Verloop");
+    snprintf(title, sizeof title, "Verloop (12 mnd t/m), tot en met %s", mon);
+    rep_sheet_head(ws, &f, title, sub);
+    worksheet_write_string(ws, 2, 0, "periodecode", f.grey);
+    worksheet_write_string(ws, 3, 0, "indicator", f.head);
+    worksheet_write_string(ws, 3, 1, "waarde", f.head);
+    jw_ind_period_t first = rep->rm;
+    int have = 0;
+    for (size_t i = 0; i < rep->n_keys; i++)
+        if (rep->keys[i].trend.n_rows) {
+            jw_ind_period_t p0 = rep->keys[i].trend.rows[0].period;
+            if (!have || p0.year < first.year || (p0.year == first.year && p0.index < first.index)) first = p0;
+            have = 1;
+        }
+    /* columns: first .. the report's month, one per rolling year */
+    size_t ncol = have ? (size_t)((rep->rm.year - first.year) * 12 + rep->rm.index - first.index + 1) : 0;
+    jw_ind_period_t pp = first;
+    for (size_t c = 0; c < ncol; c++, pp = jw_ind_period_next(pp)) {
+        char nl[40];
+        jw_ind_period_format(pp, per);
+        jw_nlfmt_period(pp, nl, sizeof nl);
+        worksheet_write_string(ws, 2, (lxw_col_t)(2 + c), per, f.grey);
+        worksheet_write_string(ws, 3, (lxw_col_t)(2 + c), nl, f.head);
+    }
+    for (size_t i = 0; i < rep->n_keys; i++) {
+        const jwi_report_key_t *k = &rep->keys[i];
+        jw_ind_unit_t u = k->def->cols[k->def->headline].unit;
+        lxw_row_t y = (lxw_row_t)(4 + i);
+        worksheet_write_string(ws, y, 0, k->def->id, NULL);
+        worksheet_write_string(ws, y, 1, jwi_nl_column(k->def, (size_t)k->def->headline), NULL);
+        for (size_t j = 0; j < k->trend.n_rows; j++) {
+            jw_ind_period_t p = k->trend.rows[j].period;
+            long c = (long)(p.year - first.year) * 12 + p.index - first.index;
+            if (c < 0 || (size_t)c >= ncol) continue;
+            put_val(ws, y, (lxw_col_t)(2 + c), k->trend.rows[j].v[k->def->headline], u, f.unit[u], f.grey);
+        }
+    }
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 1, 30, NULL);
+    if (ncol) worksheet_set_column(ws, 2, (lxw_col_t)(1 + ncol), 14, NULL);
+    worksheet_freeze_panes(ws, 4, 2);
+
+    /* Doelen (regional) */
+    ws = workbook_add_worksheet(wb, "Doelen");
+    snprintf(title, sizeof title, "Doelen %d (regio)", rep->m.year);
+    rep_sheet_head(ws, &f, title, sub);
+    const char *th[] = {"indicator", "naam", "segment", "basiswaarde", "huidig", "doelpad", "status", "lopend"};
+    for (int c = 0; c < 8; c++) worksheet_write_string(ws, 3, (lxw_col_t)c, th[c], f.head);
+    for (size_t k = 0; k < rep->n_targets; k++) {
+        const jw_ind_def_t *d = rep->targets[k].def;
+        const jw_ind_target_t *t = &rep->targets[k].t;
+        jw_ind_unit_t u = d->cols[t->column].unit;
+        jw_ind_unit_t gu = u == JW_IND_UNIT_COUNT || u == JW_IND_UNIT_ETMAAL ? JW_IND_UNIT_DAYS : u;
+        const char *sl = t->t.segment ? jw_profile_segment_label(profile, t->t.segment) : NULL;
+        lxw_row_t y = (lxw_row_t)(4 + k);
+        worksheet_write_string(ws, y, 0, d->id, NULL);
+        worksheet_write_string(ws, y, 1, d->name, NULL);
+        worksheet_write_string(ws, y, 2, t->t.segment ? (sl && sl[0] ? sl : t->t.segment) : "totaal", NULL);
+        if (t->t.kind == JW_TARGET_CHANGE || t->t.kind == JW_TARGET_RATE) put_val(ws, y, 3, t->base, u, f.unit[u], f.grey);
+        put_val(ws, y, 4, t->current, u, f.unit[u], f.grey);
+        put_val(ws, y, 5, t->goal, gu, f.unit[gu], f.grey);
+        worksheet_write_string(ws, y, 6, jw_nlfmt_status(t->status), NULL);
+        worksheet_write_string(ws, y, 7, t->partial ? "ja" : "nee", NULL);
+    }
+    worksheet_write_string(ws, (lxw_row_t)(5 + rep->n_targets), 0,
+                           rep->n_targets ? "doelpad = de waarde die het doel voor dit jaar vraagt; lopend = het jaar "
+                                            "loopt door na de datahorizon."
+                                          : "Het profiel stelt geen doelen.",
+                           NULL);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 2, 28, NULL);
+    worksheet_set_column(ws, 3, 7, 14, NULL);
+    worksheet_freeze_panes(ws, 4, 0);
+
+    /* Aanbieders */
+    ws = workbook_add_worksheet(wb, "Aanbieders");
+    snprintf(title, sizeof title, "Vergelijking aanbieders, %s", r12);
+    rep_sheet_head(ws, &f, title, sub);
+    const jw_ind_def_t *d1 = jw_ind_find("IND-01"), *d17 = jw_ind_find("IND-17");
+    jw_ind_unit_t u1 = d1->cols[d1->headline].unit, u17 = d17->cols[0].unit;
+    const char *ah[] = {"code", "aanbieder", "jeugdigen in zorg", jwi_nl_column(d17, 0)};
+    for (int c = 0; c < 4; c++) worksheet_write_string(ws, 3, (lxw_col_t)c, ah[c], f.head);
+    for (size_t i = 0; i < rep->n_prov; i++) {
+        const jwi_report_prov_t *pr = &rep->prov[i];
+        lxw_row_t y = (lxw_row_t)(4 + i);
+        if (pr->row.by != JW_IND_BY_TOTAL) worksheet_write_string(ws, y, 0, pr->row.key, NULL);
+        worksheet_write_string(ws, y, 1, row_name(&pr->row), pr->row.by == JW_IND_BY_TOTAL ? f.bold : NULL);
+        put_val(ws, y, 2, pr->youths, u1, f.unit[u1], f.grey);
+        put_val(ws, y, 3, pr->cost, u17, f.unit[u17], f.grey);
+    }
+    worksheet_write_string(ws, (lxw_row_t)(5 + rep->n_prov), 0,
+                           "x = onderdrukt (kleine aantallen); leeg = geen waarde", NULL);
+    worksheet_set_column(ws, 0, 0, 12, NULL);
+    worksheet_set_column(ws, 1, 1, 36, NULL);
+    worksheet_set_column(ws, 2, 3, 18, NULL);
+    worksheet_freeze_panes(ws, 4, 0);
+}
+
+static int render_report_xlsx(const jwi_report_t *rep, const jw_profile_t *profile, jw_json_t *o, char *err,
+                              size_t errlen)
+{
+    char dir[] = "/tmp/jw-xlsx-XXXXXX", path[64];
+    int rc = -1;
+    if (!mkdtemp(dir)) {
+        snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/out.xlsx", dir);
+    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = dir};
+    lxw_workbook *wb = workbook_new_opt(path, &opt);
+    if (!wb) {
+        snprintf(err, errlen, "cannot create the workbook");
+        goto out;
+    }
+    render_report_sheets(wb, rep, profile);
+    lxw_error e = workbook_close(wb);
+    if (e != LXW_NO_ERROR) {
+        snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(e));
+        goto out;
+    }
+    if (read_file(path, o)) {
+        snprintf(err, errlen, "cannot read the workbook back");
+        goto out;
+    }
+    rc = 0;
+out:
+    unlink(path);
+    rmdir(dir);
+    return rc;
+}
+
+static int export_report(jwi_t *app, int xlsx, const jwi_params_t *p, jw_json_t *out, const char **ctype,
+                         char *fname, size_t fcap, char *err, size_t errlen)
+{
+    jwi_report_t rep;
+    if (!xlsx) {
+        snprintf(err, errlen, "the monthly report downloads as /export/rapport.xlsx");
+        return JW_IND_ENOTFOUND;
+    }
+    int rc = jwi_report_build(app, p, &rep, err, errlen);
+    if (rc) return rc;
+    /* jw-rapport-zhz-2024-06-0505.xlsx (the gemeente is 4 digits, checked) */
+    snprintf(fname, fcap, "jw-rapport-%s-%04d-%02d-%s.xlsx", jw_profile_name(app->profile), rep.m.year, rep.m.index,
+             rep.gem ? rep.gem : "regio");
+    *ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    rc = render_report_xlsx(&rep, app->profile, out, err, errlen) ? JW_IND_EIO : 0;
+    jwi_report_free(&rep);
+    return rc;
+}
+
 int jwi_export(jwi_t *app, const char *what, const jwi_params_t *p, jw_json_t *out, const char **ctype,
                char *fname, size_t fcap, char *err, size_t errlen)
 {
@@ -229,6 +474,7 @@ int jwi_export(jwi_t *app, const char *what, const jwi_params_t *p, jw_json_t *o
     }
     memcpy(id, what, (size_t)(dot - what));
     id[dot - what] = '\0';
+    if (strcmp(id, "rapport") == 0) return export_report(app, xlsx, p, out, ctype, fname, fcap, err, errlen);
 
     jw_ind_query_t q;
     jw_ind_result_t r;

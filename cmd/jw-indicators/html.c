@@ -30,10 +30,11 @@ static void esc(jw_json_t *o, const char *s)
     jw_json_raw(o, run, (size_t)(s - run));
 }
 
-static void page_begin(jw_json_t *o, const char *title)
+static void page_begin_lang(jw_json_t *o, const char *title, int en)
 {
-    jw_ind_textf(o, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+    jw_ind_textf(o, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
+                 en ? "en" : "nl");
     esc(o, title);
     jw_ind_textf(o,
                  "</title><style>"
@@ -46,7 +47,20 @@ static void page_begin(jw_json_t *o, const char *title)
                  ".on{color:#11702f;font-weight:600}.off{color:#b3261e;font-weight:600}"
                  ".nav a{margin-right:.7em}.sel{font-weight:700;text-decoration:none;color:#222}"
                  "svg{background:#fcfcfc;border:1px solid #e4e4e4}"
+                 ".lang{float:right}"
                  "</style></head><body>\n");
+}
+
+static void page_begin(jw_json_t *o, const char *title) { page_begin_lang(o, title, 0); }
+
+/* The language toggle: the same page (path, then the query q, already
+ * HTML-escaped and starting with "&amp;" or empty) in the other language. */
+static void lang_toggle(jw_json_t *o, const char *path, const char *q, int en)
+{
+    const char *rest = q[0] ? q + 5 : q; /* without the first "&amp;" */
+    jw_ind_textf(o, "<p class=\"nav lang\"><a hreflang=\"%s\" href=\"%s%s%s%s%s\">%s</a></p>\n", en ? "nl" : "en",
+                 path, en && !rest[0] ? "" : "?", rest, en || !rest[0] ? "" : "&amp;", en ? "" : "lang=en",
+                 en ? "Nederlands" : "English");
 }
 
 static void page_end(jw_json_t *o)
@@ -144,8 +158,12 @@ int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, s
     date_text(st.horizon, hz);
     date_text(st.first, first);
     if (st.horizon != INT32_MIN) jw_date_to_ymd(st.horizon, &year, NULL, NULL);
-    page_begin(o, "Indicatoren jeugdhulp");
-    jw_ind_textf(o, "<h1>Indicatoren jeugdhulp</h1>\n<p>Profiel <b>");
+    const char *ttl = p->en ? "Youth care indicators" : "Indicatoren jeugdhulp";
+    /* links keep the view and the language */
+    const char *lq = pub ? (p->en ? "?lang=en" : "") : (p->en ? "?view=internal&amp;lang=en" : "?view=internal");
+    page_begin_lang(o, ttl, p->en);
+    lang_toggle(o, "/", pub ? "" : "&amp;view=internal", p->en);
+    jw_ind_textf(o, "<h1>%s</h1>\n<p>Profiel <b>", ttl);
     esc(o, jw_profile_name(app->profile));
     jw_ind_textf(o, "</b>: ");
     esc(o, jw_profile_description(app->profile));
@@ -179,7 +197,7 @@ int jwi_html_index(jwi_t *app, const jwi_params_t *p, jw_json_t *o, char *err, s
             memset(&r, 0, sizeof r);
         }
         jw_ind_textf(o, "<tr><td class=\"l\"><a href=\"/ind/%s%s\">%s</a></td><td class=\"l\">", d->id,
-                     pub ? "" : "?view=internal", d->id);
+                     lq, d->id);
         esc(o, d->name);
         jw_ind_textf(o, "</td><td class=\"l\">");
         esc(o, jwi_nl_column(d, (size_t)d->headline));
@@ -450,6 +468,7 @@ static void slicer_form(jwi_t *app, jw_json_t *o, const jw_ind_def_t *d, const j
     if (period[0]) jw_ind_textf(o, "<input type=\"hidden\" name=\"period\" value=\"%s\">", period);
     jw_ind_textf(o, "<input type=\"hidden\" name=\"series\" value=\"%s\">", series_name(kind));
     if (!(app->public_ || p->public_)) jw_ind_textf(o, "<input type=\"hidden\" name=\"view\" value=\"internal\">");
+    if (p->en) jw_ind_textf(o, "<input type=\"hidden\" name=\"lang\" value=\"en\">");
     jw_ind_textf(o, " <button type=\"submit\" id=\"f-apply\">Toon</button></form>\n");
 }
 
@@ -560,6 +579,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         snprintf(xq + l, sizeof xq - l, "&amp;%s=%s", fk[i], fv[i]);
         fmask |= 1 << i;
     }
+    if (p->en) snprintf(xq + strlen(xq), sizeof xq - strlen(xq), "&amp;lang=en"); /* links keep the language */
     jw_ind_by_t by = p->has_by && p->by != JW_IND_BY_TOTAL ? p->by : JW_IND_BY_GEMEENTE;
     /* a filtered dimension cannot be the breakdown: take the first free one */
     for (int b = 0; b < 3 && (fmask & (1 << (by - 1))); b++) by = (jw_ind_by_t)(JW_IND_BY_GEMEENTE + b);
@@ -594,11 +614,23 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         if (!(fmask & 2) && (rc = jw_ind_query(app->ind, &q, &prov, err, errlen))) goto out;
     }
 
-    snprintf(title, sizeof title, "%s %s", d->id, d->name);
-    page_begin(o, title);
+    snprintf(title, sizeof title, "%s %s", d->id, p->en ? d->name_en : d->name);
+    page_begin_lang(o, title, p->en);
     date_text(st.horizon, hz);
-    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/%s\">&#8592; alle indicatoren</a></p><h1>",
-                 pub ? "" : "?view=internal");
+    {
+        /* the toggle keeps the page's period, breakdown, series, slicers and view */
+        char tq[400], tp[48];
+        snprintf(tq, sizeof tq, "%s%s%s%s%s%s%s", p->has_period ? "&amp;period=" : "",
+                 p->has_period ? per_of(p->period, per) : "", p->has_by ? "&amp;by=" : "",
+                 p->has_by ? jw_ind_by_name(p->by) : "", p->series ? "&amp;series=" : "",
+                 p->series ? series_name(p->series) : "", xq);
+        if (p->en) tq[strlen(tq) - strlen("&amp;lang=en")] = '\0'; /* xq ends with it (above) */
+        snprintf(tp, sizeof tp, "/ind/%s", d->id);
+        lang_toggle(o, tp, tq, p->en);
+    }
+    jw_ind_textf(o, "<p class=\"nav\"><a href=\"/%s\">&#8592; %s</a></p><h1>",
+                 pub ? (p->en ? "?lang=en" : "") : (p->en ? "?view=internal&amp;lang=en" : "?view=internal"),
+                 p->en ? "all indicators" : "alle indicatoren");
     esc(o, title);
     jw_ind_textf(o, "</h1>\n<p>");
     esc(o, jwi_nl_definition(d));
@@ -711,17 +743,18 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
             n++;
         }
         jw_ind_textf(o, "<h2>");
-        esc(o, jwi_nl_column(d, (size_t)col));
+        esc(o, p->en ? d->cols[col].label : jwi_nl_column(d, (size_t)col));
         if (sg) {
             jw_ind_textf(o, ", ");
             esc(o, segment_label(app, sg));
         }
-        jw_ind_textf(o, " (%s)</h2>\n", kind == 'R' ? "12 maanden voortschrijdend, naar eindmaand" : series_nl(kind));
+        jw_ind_textf(o, " (%s)</h2>\n", p->en ? (kind == 'R' ? "rolling 12 months, by end month" : series_name(kind))
+                                      : kind == 'R' ? "12 maanden voortschrijdend, naar eindmaand" : series_nl(kind));
         if (n) svg_series(o, d, sub, n, col, any ? goal : NULL);
         else jw_ind_textf(o, "<p class=\"muted\">Nog geen gegevens.</p>\n");
     }
     if (sel.year && (strcmp(d->id, "IND-12") == 0 || strcmp(d->id, "IND-26") == 0) &&
-        (rc = jwi_html_km(app, sel, pub, o)))
+        (rc = jwi_html_km(app, sel, pub, p->en, o)))
         goto out;
     if (need_segments) {
         /* the series table below shows the totals */
@@ -733,10 +766,10 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
 
     /* targets: the path from the base value to the goal, judged for the current year */
     if (brk.n_targets) {
-        jw_ind_textf(o, "<h2>Doelen, %d</h2>\n<table class=\"targets\"><tr><th class=\"l\">segment</th>"
+        jw_ind_textf(o, "<h2>%s, %d</h2>\n<table class=\"targets\"><tr><th class=\"l\">segment</th>"
                         "<th class=\"l\">doel</th><th class=\"l\">kolom</th><th>basiswaarde</th><th>huidig</th>"
                         "<th>doelpad %d</th><th>afstand tot pad</th><th>einddoel</th><th class=\"l\">status</th></tr>\n",
-                     brk.targets[0].year, brk.targets[0].year);
+                     p->en ? "Targets" : "Doelen", brk.targets[0].year, brk.targets[0].year);
         for (size_t i = 0; i < brk.n_targets; i++) {
             const jw_ind_target_t *t = &brk.targets[i];
             jw_ind_unit_t u = d->cols[t->column].unit;
@@ -803,7 +836,7 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
     if (sel.year) {
         jw_ind_period_format(sel, per);
         jw_nlfmt_period(sel, pernl, sizeof pernl);
-        jw_ind_textf(o, "<h2>Uitsplitsing, %s</h2>\n<p class=\"nav\">naar: ", pernl);
+        jw_ind_textf(o, "<h2>%s, %s</h2>\n<p class=\"nav\">naar: ", p->en ? "Breakdown" : "Uitsplitsing", pernl);
         for (int b = JW_IND_BY_GEMEENTE; b <= JW_IND_BY_SEGMENT; b++)
             if (!(fmask & (1 << (b - 1))))
             jw_ind_textf(o, "<a class=\"%s\" href=\"/ind/%s?period=%s&amp;by=%s&amp;series=%s%s\">%s</a>",
@@ -821,11 +854,11 @@ int jwi_html_indicator(jwi_t *app, const char *id, const jwi_params_t *p, jw_jso
         }
         jw_ind_textf(o, "</p>\n");
         table(o, d, &brk, 0);
-        jw_ind_textf(o, "<h2>Vergelijking aanbieders, %s</h2>\n", pernl);
+        jw_ind_textf(o, "<h2>%s, %s</h2>\n", p->en ? "Provider comparison" : "Vergelijking aanbieders", pernl);
         if (prov.n_rows > 1) svg_bars(o, d, prov.rows, prov.n_rows, d->headline);
         else jw_ind_textf(o, "<p class=\"muted\">Geen aanbieders in deze periode.</p>\n");
     }
-    jw_ind_textf(o, "<h2>Waarden van de reeks</h2>\n");
+    jw_ind_textf(o, "<h2>%s</h2>\n", p->en ? "Series values" : "Waarden van de reeks");
     table(o, d, &series, 1);
     jw_ind_textf(o, "<p class=\"muted\">Downloaden: <a href=\"/export/%s.xlsx?series=%s%s\">Excel (.xlsx)</a>, "
                     "<a href=\"/export/%s.csv?series=%s%s\">CSV voor Excel</a>; "
@@ -849,5 +882,7 @@ out:
 
 void jwi_html_esc(jw_json_t *o, const char *s) { esc(o, s); }
 void jwi_html_begin(jw_json_t *o, const char *title) { page_begin(o, title); }
+void jwi_html_begin_lang(jw_json_t *o, const char *title, int en) { page_begin_lang(o, title, en); }
+void jwi_html_lang_toggle(jw_json_t *o, const char *path, const char *q, int en) { lang_toggle(o, path, q, en); }
 void jwi_html_end(jw_json_t *o) { page_end(o); }
 void jwi_html_sparkline(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r) { sparkline(o, d, r); }

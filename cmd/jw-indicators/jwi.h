@@ -76,6 +76,7 @@ typedef struct {
     int internal;      /* view=internal (or public=0) was asked for */
     /* slicers (NULL = all); point into the request's decoded query */
     const char *gemeente, *aanbieder, *segment;
+    int en;            /* lang=en: the pages' headings in English (default Dutch) */
 } jwi_params_t;
 
 /* ---- requests (request.c: pure parsing, also built into the fuzz target) ---- */
@@ -145,13 +146,18 @@ int jwi_html_compare(jwi_t *app, jw_json_t *out, char *err, size_t errlen);
 
 /* The IND-26 survival curve (SVG) of the episodes started in sel, with
  * its summary; suppressed in published views below the threshold. */
-int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, jw_json_t *out);
+int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, int en, jw_json_t *out);
 
 /* Page pieces from html.c for other pages: HTML escaping, the page head
  * (lang="nl", the style sheet) and foot, a sparkline of the headline
  * column of a series result. */
 void jwi_html_esc(jw_json_t *o, const char *s);
 void jwi_html_begin(jw_json_t *o, const char *title);
+/* The same with lang="en" when en (the lang=en toggle). */
+void jwi_html_begin_lang(jw_json_t *o, const char *title, int en);
+/* A link to the same page in the other language: path, then q (HTML-
+ * escaped parameters, each starting with "&amp;", without lang). */
+void jwi_html_lang_toggle(jw_json_t *o, const char *path, const char *q, int en);
 void jwi_html_end(jw_json_t *o);
 void jwi_html_sparkline(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result_t *r);
 
@@ -161,9 +167,50 @@ void jwi_html_sparkline(jw_json_t *o, const jw_ind_def_t *d, const jw_ind_result
  * Printable (A4); JW_IND_EQUERY with err on a bad request. */
 int jwi_html_report(jwi_t *app, const jwi_params_t *p, jw_json_t *out, char *err, size_t errlen);
 
+/* The monthly report's figures (report.c), computed once and rendered as
+ * the page (jwi_html_report) and as the workbook (export.c,
+ * /export/rapport.xlsx), so both show the same numbers. Built by
+ * jwi_report_build (same parameters and errors as jwi_html_report); owns
+ * its arrays, strings point into the catalogue and the profile; free with
+ * jwi_report_free. Serving thread only. */
+typedef struct {
+    const jw_ind_def_t *def;
+    jw_ind_val_t month, r12, r12prev; /* headline column: the month, 12 mnd t/m, a year earlier */
+    int has_change;
+    double change_pct;                /* 100 (r12 - r12prev) / |r12prev| */
+    jw_ind_result_t trend;            /* series R up to the month (headline in .v[def->headline]) */
+} jwi_report_key_t;
+
+typedef struct {
+    const jw_ind_def_t *def;
+    jw_ind_target_t t;
+} jwi_report_target_t;
+
+typedef struct {
+    jw_ind_row_t row;                 /* the IND-01 row: by, key, label (TOTAL = the total) */
+    jw_ind_val_t youths, cost;        /* IND-01 headline, IND-17 column 0 over 12 mnd t/m */
+} jwi_report_prov_t;
+
+typedef struct {
+    jw_ind_status_t st;
+    int pub;
+    const char *gem, *gname;          /* NULL for the whole region; gname may be NULL */
+    jw_ind_period_t m, rm, rp;        /* the month, 12 mnd t/m it, the 12 months a year earlier */
+    jwi_report_key_t *keys;
+    size_t n_keys;
+    jwi_report_target_t *targets;
+    size_t n_targets;
+    jwi_report_prov_t *prov;
+    size_t n_prov;
+} jwi_report_t;
+
+int jwi_report_build(jwi_t *app, const jwi_params_t *p, jwi_report_t *out, char *err, size_t errlen);
+void jwi_report_free(jwi_report_t *r);
+
 /* Downloads for Dutch Excel (export.c). what = "IND-02.xlsx" or
  * "IND-02.csv" (';', decimal comma, UTF-8 BOM); the query as for the API
- * (period or series, by, public). Fills out, *ctype (static) and fname
+ * (period or series, by, public); or "rapport.xlsx": the monthly report
+ * (parameters as for jwi_html_report). Fills out, *ctype (static) and fname
  * (for Content-Disposition: attachment). JW_IND_ENOTFOUND /
  * JW_IND_EQUERY with err set on a bad request; other codes are 500s. */
 int jwi_export(jwi_t *app, const char *what, const jwi_params_t *p, jw_json_t *out, const char **ctype,

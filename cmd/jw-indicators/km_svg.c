@@ -34,14 +34,16 @@ static void step_path(jw_json_t *o, const jw_ind_km_t *k, int which, double tmax
 #undef Y
 }
 
-int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, jw_json_t *o)
+int jwi_html_km(jwi_t *app, jw_ind_period_t sel, int pub, int en, jw_json_t *o)
 {
     jw_ind_km_t k;
     char per[16];
     int rc = jw_ind_km(app->ind, sel, JW_IND_BY_TOTAL, NULL, &k);
     if (rc) return rc;
     jw_ind_period_format(sel, per);
-    jw_ind_textf(o, "<h2>Duur incl. lopende zorg (IND-26): overleving, episodes gestart in %s</h2>\n", per);
+    jw_ind_textf(o, en ? "<h2>Duration with ongoing care (IND-26): survival of the episodes started in %s</h2>\n"
+                       : "<h2>Duur incl. lopende zorg (IND-26): overleving, episodes gestart in %s</h2>\n",
+                 per);
     int t = jw_profile_small_cells(app->profile);
     if (k.n == 0) {
         jw_ind_textf(o, "<p class=\"muted\">No episodes started in this period.</p>\n");

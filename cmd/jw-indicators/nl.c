@@ -34,6 +34,19 @@ static const col_nl_t COLS[] = {
     {"IND-16", "youths", "jeugdigen met declaraties"},
     {"IND-17", "youths", "jeugdigen met declaraties"},
     {"IND-23", "share_pct", "tijdig %"},
+    {"IND-24", "refused", "geweigerde berichten"},
+    {"IND-24", "technical", "technisch (code 0001)"},
+    {"IND-24", "other_codes", "overige retourcodes"},
+    {"IND-24", "jw301", "JW301 toewijzing"},
+    {"IND-24", "jw305", "JW305 start zorg"},
+    {"IND-24", "jw307", "JW307 stop zorg"},
+    {"IND-24", "jw315", "JW315 verzoek om toewijzing"},
+    {"IND-24", "jw323", "JW323 declaratie"},
+    {"IND-25", "requests", "verzoeken om toewijzing"},
+    {"IND-25", "refused", "afgewezen (JW319)"},
+    {"IND-25", "refused_pct", "afgewezen %"},
+    {"IND-25", "median_days", "mediaan dagen tot afwijzing"},
+    {"IND-25", "p90_days", "p90 dagen tot afwijzing"},
     {"IND-26", "n", "gestarte trajecten"},
     {"IND-26", "ended", "beëindigd vóór de horizon"},
     {NULL, "youths", "jeugdigen in zorg"},
@@ -60,7 +73,9 @@ static const col_nl_t COLS[] = {
     {NULL, "residential_youths", "jeugdigen met verblijf"},
     {NULL, "transferred_youths", "met verblijf, doorgeplaatst"},
     {NULL, "without_transfer_pct", "verblijf zonder doorplaatsing %"},
-    {NULL, "cost_eur", "netto gedeclareerd"},
+    {NULL, "cost_eur", "toegekend (netto)"},
+    {NULL, "declared_eur", "gedeclareerd (netto, incl. afgewezen)"},
+    {NULL, "refused_eur", "afgewezen"},
     {NULL, "per_youth_eur", "kosten per jeugdige"},
     {NULL, "reports", "start- en stopberichten"},
     {NULL, "on_time", "binnen 5 werkdagen"},
@@ -112,10 +127,20 @@ static const struct {
     {"IND-14b", "Dagen van de dagtekening van het verzoek (JW315) tot de toewijzing (JW301) die het honoreert."},
     {"IND-15", "Doorplaatsingen (doorstroom naar een andere aanbieder) in de periode; aandeel jeugdigen met verblijf "
                "zonder doorplaatsing."},
-    {"IND-16", "Gedeclareerde min gecrediteerde bedragen, gedeeld door het aantal jeugdigen met een netto bedrag."},
-    {"IND-17", "Gedeclareerde min gecrediteerde bedragen, naar begindatum van de productperiode."},
+    {"IND-16", "Toegekend bedrag: gedeclareerde min gecrediteerde bedragen zonder de regels die een JW325 afwees, "
+               "gedeeld door het aantal jeugdigen met een toegekend netto bedrag; ook getoond: gedeclareerd "
+               "(toegekend + afgewezen) en afgewezen."},
+    {"IND-17", "Toegekend bedrag: gedeclareerde min gecrediteerde bedragen zonder de regels die een JW325 afwees, naar "
+               "begindatum van de productperiode; ook getoond: gedeclareerd (toegekend + afgewezen) en afgewezen."},
     {"IND-23", "Start- en stopberichten (JW305/JW307) in de periode; tijdig = verstuurd uiterlijk de 5e werkdag na de "
                "gemelde datum (weekenden en feestdagen van de Algemene termijnenwet tellen niet)."},
+    {"IND-24", "Heenberichten die de ontvanger weigerde (een retourbericht met een andere code dan 0200/0233, of een "
+               "JW325 die een hele JW323 afwijst), naar de dagtekening van de weigering; naar gemeente en aanbieder "
+               "van het geweigerde bericht; technisch = code 0001 (de regels binnen het bericht), overige = de andere "
+               "retourcodes; daarna per berichttype."},
+    {"IND-25", "Verzoeken om toewijzing (JW315) naar hun dagtekening: hoeveel, hoeveel een JW319 afwees "
+               "(VerzoekAntwoord 1), het aandeel afgewezen, en de mediaan en p90 van de dagen van de dagtekening van "
+               "het verzoek tot die van de afwijzende JW319."},
     {"IND-26", "Kaplan-Meier-schatting van de duur van elk traject dat in de periode begon, lopende trajecten "
                "gecensureerd op de datahorizon: mediaan en p90 met een 95%-betrouwbaarheidsinterval."},
 };

@@ -121,6 +121,12 @@ static int parse_params(const param_t *ps, size_t n, jwi_params_t *out, char *fm
         } else if (strcmp(k, "gemeente") == 0 || strcmp(k, "aanbieder") == 0 || strcmp(k, "segment") == 0) {
             const char **f = k[0] == 'g' ? &out->gemeente : k[0] == 'a' ? &out->aanbieder : &out->segment;
             *f = *v ? v : NULL; /* slicers: checked by jw_ind_query (and the page) */
+        } else if (strcmp(k, "lang") == 0) {
+            if (strcmp(v, "nl") && strcmp(v, "en") && *v) {
+                snprintf(err, errlen, "bad lang '%.40s': use nl or en", v);
+                return -1;
+            }
+            out->en = strcmp(v, "en") == 0;
         } else if (strcmp(k, "format") == 0 && fmt_out) {
             if (strcmp(v, "csv") && strcmp(v, "json")) {
                 snprintf(err, errlen, "bad format '%.40s': use json or csv", v);

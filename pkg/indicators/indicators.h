@@ -285,6 +285,8 @@ typedef struct {
     int public_;
     int threshold;
     jw_ind_status_t status;
+    char filter[3][33];           /* the query's slicers: gemeente, aanbieder, segment ("" = all);
+                                     echoed in the JSON as "filter" */
 } jw_ind_result_t;
 
 /* Run a query. On JW_IND_EQUERY / JW_IND_ENOTFOUND err holds a message

@@ -957,6 +957,8 @@ int jw_ind_query(jw_ind_t *ind, const jw_ind_query_t *q, jw_ind_result_t *out, c
     out->def = def;
     out->public_ = q->public_;
     out->threshold = r.q.t;
+    for (int i = 0; i < 3; i++) /* lengths checked above */
+        if (fs[i]) snprintf(out->filter[i], sizeof out->filter[i], "%s", fs[i]);
     int rc = jw_store_read(ind->st, query_fn, &r);
     if (rc) jw_ind_result_free(out);
     return rc;

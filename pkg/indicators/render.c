@@ -273,7 +273,19 @@ static void render_json(const jw_ind_result_t *r, jw_json_t *o)
     jw_ind_textf(o, ",\"public\":%s,\"threshold\":%d,\"horizon\":", r->public_ ? "true" : "false",
                  r->threshold);
     json_str(o, hz[0] ? hz : NULL);
-    jw_ind_textf(o, ",\"last_seq\":%llu,\"columns\":[", (unsigned long long)r->status.last_seq);
+    jw_ind_textf(o, ",\"last_seq\":%llu,\"filter\":{", (unsigned long long)r->status.last_seq);
+    {
+        /* the slicers the query was asked with ({} for the whole region) */
+        static const char *fn[3] = {"gemeente", "aanbieder", "segment"};
+        int first = 1;
+        for (int i = 0; i < 3; i++)
+            if (r->filter[i][0]) {
+                jw_ind_textf(o, "%s\"%s\":", first ? "" : ",", fn[i]);
+                json_str(o, r->filter[i]);
+                first = 0;
+            }
+    }
+    jw_ind_textf(o, "},\"columns\":[");
     for (size_t c = 0; c < d->n_cols; c++) {
         jw_ind_textf(o, "%s{\"name\":", c ? "," : "");
         json_str(o, d->cols[c].name);
