@@ -193,14 +193,21 @@ static jw_ind_val_t cmp_val(const cmp_t *c, size_t i, int y, int j)
     return v;
 }
 
-/* Columns, in the order of cmp_val. */
+/* Columns, in the order of cmp_val: the machine name (CLI, CSV) and the
+ * Dutch title (the page). */
 static const struct {
     const char *name;
     jw_ind_unit_t unit;
+    const char *title;
 } COLS[] = {
-    {"instroom", JW_IND_UNIT_COUNT},     {"stapeling", JW_IND_UNIT_COUNT},  {"doorstroom", JW_IND_UNIT_COUNT},
-    {"hernieuwd", JW_IND_UNIT_COUNT},    {"returns", JW_IND_UNIT_COUNT},    {"uitstroom", JW_IND_UNIT_COUNT},
-    {"ended_before", JW_IND_UNIT_COUNT}, {"rate_pct", JW_IND_UNIT_PERCENT},
+    {"instroom", JW_IND_UNIT_COUNT, "instroom"},
+    {"stapeling", JW_IND_UNIT_COUNT, "stapeling"},
+    {"doorstroom", JW_IND_UNIT_COUNT, "doorstroom"},
+    {"hernieuwd", JW_IND_UNIT_COUNT, "hernieuwd"},
+    {"returns", JW_IND_UNIT_COUNT, "terugkeer in zorg"},
+    {"uitstroom", JW_IND_UNIT_COUNT, "uitstroom"},
+    {"ended_before", JW_IND_UNIT_COUNT, "uitstroom jaar ervoor"},
+    {"rate_pct", JW_IND_UNIT_PERCENT, "terugkeer %"},
 };
 #define NCOLS (sizeof COLS / sizeof COLS[0])
 
@@ -284,15 +291,14 @@ int jwi_html_compare(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
                     "table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #ddd;"
                     "text-align:right}td.l,th.l{text-align:left}.muted{color:#777}"
                     "svg{background:#fcfcfc;border:1px solid #e4e4e4}</style></head><body>\n"
-                    "<p><a href=\"/\">&#8592; all indicators</a></p>"
-                    "<h1>Terugkeer in zorg: definities naast elkaar <span class=\"muted\">Return to care, "
-                    "definitions side by side</span></h1>\n<p>The same stored facts, derived under each "
-                    "profile: starts by class, the profile's return-to-care starts (IND-06 returns), "
-                    "uitstroom of the year before and the return rate.%s</p>\n",
-                 pub ? " Published view (small cells suppressed)." : "");
-    jw_ind_textf(o, "<table><tr><th class=\"l\">year</th><th class=\"l\">profile</th><th class=\"l\">return "
-                    "class</th>");
-    for (size_t j = 0; j < NCOLS; j++) jw_ind_textf(o, "<th>%s</th>", COLS[j].name);
+                    "<p><a href=\"/\">&#8592; alle indicatoren</a></p>"
+                    "<h1>Terugkeer in zorg: definities naast elkaar</h1>\n<p>Dezelfde opgeslagen feiten, "
+                    "afgeleid volgens elk profiel: starts per klasse, de starts die het profiel als terugkeer "
+                    "in zorg telt (IND-06), de uitstroom van het jaar ervoor en het terugkeerpercentage.%s</p>\n",
+                 pub ? " Gepubliceerde weergave (kleine aantallen onderdrukt)." : "");
+    jw_ind_textf(o, "<table><tr><th class=\"l\">jaar</th><th class=\"l\">profiel</th><th class=\"l\">"
+                    "terugkeerklasse</th>");
+    for (size_t j = 0; j < NCOLS; j++) jw_ind_textf(o, "<th>%s</th>", COLS[j].title);
     jw_ind_textf(o, "</tr>\n");
     for (int y = c->y0; y <= c->y1 && c->y1 > 0; y++)
         for (size_t i = 0; i < c->n; i++) {
@@ -319,8 +325,8 @@ int jwi_html_compare(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
         int W = 720, H = 260, L = 50, T = 30, B = 30;
         double gw = (double)(W - L - 10) / years, bw = gw * 0.8 / (double)c->n, ph = H - T - B;
         hi = ceil(hi / 20.0) * 20.0; /* ticks at quarters: whole numbers */
-        jw_ind_textf(o, "<h2>Return rate (%%) by year</h2><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-                        "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"return rate by profile\">\n",
+        jw_ind_textf(o, "<h2>Terugkeerpercentage per jaar</h2><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+                        "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"terugkeerpercentage per profiel\">\n",
                      W, H, W, H);
         for (int g = 0; g <= 4; g++) {
             double yy = T + ph * (1 - g / 4.0);
@@ -346,8 +352,9 @@ int jwi_html_compare(jwi_t *app, jw_json_t *o, char *err, size_t errlen)
                          colour[i % 8], jw_profile_name(c->pr[i].p));
         jw_ind_textf(o, "</svg>\n");
     }
-    jw_ind_textf(o, "<p class=\"muted\">Each profile's figures are counted from the stored facts derived "
-                    "under that profile (nothing is written); declarations are not part of it.</p></body></html>\n");
+    jw_ind_textf(o, "<p class=\"muted\">De cijfers van elk profiel zijn geteld uit de opgeslagen feiten, "
+                    "afgeleid volgens dat profiel (er wordt niets geschreven); declaraties tellen niet mee."
+                    "</p></body></html>\n");
     cmp_free(c);
     free(c);
     return jw_json_finish(o) ? JW_IND_ENOMEM : 0;
