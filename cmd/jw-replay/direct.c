@@ -90,6 +90,34 @@ static void batch_free(batch_t *b)
     free(b->names);
 }
 
+/* A slot keeps its buffers for the next message only up to this many
+ * bytes (the message, and the parsed record's arrays): without the bound
+ * every slot of both batches kept the largest message it ever held
+ * (hundreds of MiB on a large archive), with it the slots hold at most
+ * 2 x batch x 2 x SLOT_KEEP bytes between batches. Typical messages are a
+ * few KiB, so nearly every slot is still reused without an allocation. */
+#define SLOT_KEEP 16384
+
+static size_t msg_cap_bytes(const jw_ijw_msg_t *m)
+{
+    return m->cap_clients * sizeof *m->clients + m->cap_toewijzingen * sizeof *m->toewijzingen +
+           m->cap_verzoeken * sizeof *m->verzoeken + m->cap_leveringen * sizeof *m->leveringen +
+           m->cap_prestaties * sizeof *m->prestaties + m->cap_wijzigingen * sizeof *m->wijzigingen;
+}
+
+/* After b is applied: give back what its large messages took. */
+static void batch_trim(batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->caps[i] > SLOT_KEEP) {
+            free(b->bufs[i]);
+            b->bufs[i] = NULL;
+            b->caps[i] = 0;
+        }
+        if (msg_cap_bytes(&b->msgs[i]) > SLOT_KEEP) jw_ijw_msg_clear(&b->msgs[i]);
+    }
+}
+
 /* Fill b from the source; returns 0, or -1 on an operational error. */
 /* Reading and parsing a batch overlap: the reader thread reads and hashes
  * message after message while two parse threads take the even and the odd
@@ -344,6 +372,7 @@ int replay_direct(const replay_opts_t *o)
                 fprintf(apply_log, "%zu %lld\n", applied, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
             }
         }
+        batch_trim(b);
         pthread_mutex_lock(&p.mu);
         p.full[k] = 0;
         pthread_cond_broadcast(&p.cv);
