@@ -14,7 +14,7 @@
 
 CC      ?= cc
 PKGS    := libxml-2.0 libzmq lmdb libsodium libarchive libcrypto libmicrohttpd libsystemd xlsxwriter
-DEPS_OK := $(shell pkg-config --exists $(PKGS) criterion 2>/dev/null && command -v valgrind >/dev/null && command -v chromium >/dev/null && command -v scdoc >/dev/null && command -v man >/dev/null && command -v dh >/dev/null && command -v systemd-analyze >/dev/null && command -v nginx >/dev/null && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) criterion 2>/dev/null && command -v valgrind >/dev/null && command -v chromium >/dev/null && command -v scdoc >/dev/null && command -v man >/dev/null && command -v dh >/dev/null && command -v systemd-analyze >/dev/null && command -v nginx >/dev/null && command -v clang >/dev/null && echo yes)
 
 # The one version: the first line of debian/changelog, "jw (VERSION) ...".
 VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
@@ -56,7 +56,7 @@ BINS      := $(addprefix build/bin/,$(PROGRAMS))
 ASAN_BINS := $(addprefix build/asan/bin/,$(PROGRAMS))
 TEST_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(TEST_SRCS))
 
-.PHONY: all build-all man deps install test unit-tests leak-check demo bench clean
+.PHONY: all build-all man deps install test unit-tests leak-check demo bench clean fuzz
 
 all: build-all man
 ifneq ($(DEPS_OK),yes)
@@ -146,6 +146,29 @@ build/tests/conformance-diff: tests/conformance/diff.c build/libjw.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) $(PKG_CFLAGS) $< build/libjw.a $(PKG_LIBS) -o $@
+
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c -> build/fuzz/fuzz_<name>, linked
+# against a clang build of pkg/ with ASan + UBSan (scripts/check-fuzz runs them).
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS  := $(patsubst %.c,build/fuzz/obj/%.o,$(PKG_SRCS) $(GEN_SRCS))
+
+fuzz: $(FUZZ_BINS)
+
+build/fuzz/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c build/gen/profile_embed.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(INCS) $(PKG_CFLAGS) -c $< -o $@
+
+build/fuzz/libjw.a: $(FUZZ_OBJS)
+	@rm -f $@; ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libjw.a
+	@mkdir -p $(dir $@)
+	@echo "  LD fuzz $@"
+	@$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(INCS) $(PKG_CFLAGS) $< build/fuzz/libjw.a $(PKG_LIBS) -o $@
 
 # The whole suite: Criterion unit tests under ASan/UBSan, then the programs
 # under valgrind (Criterion does not fail a test on a leak, see

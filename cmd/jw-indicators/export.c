@@ -38,6 +38,17 @@ static int decimals_of(jw_ind_unit_t u)
     return u == JW_IND_UNIT_COUNT || u == JW_IND_UNIT_ETMAAL ? 0 : 2;
 }
 
+/* The value as published: the JSON and CSV outputs print it with the
+ * unit's decimals (pkg/indicators/render.c), so the workbook stores the
+ * same rounded number rather than the unrounded double (a per-youth amount
+ * of 11566.685 is 11566.69 everywhere). */
+static double published(double v, jw_ind_unit_t u)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*f", decimals_of(u), v);
+    return strtod(buf, NULL);
+}
+
 static const char *row_name(const jw_ind_row_t *row)
 {
     if (row->by == JW_IND_BY_TOTAL) return "totaal";
@@ -169,7 +180,7 @@ static int render_xlsx(const jw_ind_result_t *r, const jw_profile_t *profile, jw
             worksheet_write_string(ws, y, 5, row_name(row), NULL);
             for (size_t c = 0; c < d->n_cols; c++) {
                 lxw_col_t x = (lxw_col_t)(6 + c);
-                if (row->v[c].state == JW_IND_V_OK) worksheet_write_number(ws, y, x, row->v[c].v, nf[c]);
+                if (row->v[c].state == JW_IND_V_OK) worksheet_write_number(ws, y, x, published(row->v[c].v, d->cols[c].unit), nf[c]);
                 else if (row->v[c].state == JW_IND_V_SUPPRESSED) worksheet_write_string(ws, y, x, "x", grey);
             }
         }

@@ -20,8 +20,10 @@ void replay_progress(const jw_traject_counts_t *c, double t0)
             (unsigned long long)c->deadletters, dt > 0 ? (double)c->messages / dt : 0.0);
 }
 
-void replay_summary(const jw_traject_counts_t *c, double secs, size_t skipped)
+void replay_summary(const jw_traject_counts_t *c, double secs, const jw_source_t *src)
 {
+    jw_source_counts_t sc;
+    jw_source_counts(src, &sc);
     printf("jw-replay: %llu messages in %.2f s (%.0f messages/s)\n", (unsigned long long)c->messages,
            secs, secs > 0 ? (double)c->messages / secs : 0.0);
     printf("  applied       %llu\n", (unsigned long long)c->applied);
@@ -32,6 +34,17 @@ void replay_summary(const jw_traject_counts_t *c, double secs, size_t skipped)
            (unsigned long long)c->deadletters_by_layer[JW_LAYER_RULE]);
     printf("  events        %llu emitted, %llu retracted\n", (unsigned long long)c->events_emitted,
            (unsigned long long)c->events_retracted);
-    if (skipped) printf("  skipped       %zu files that are not .xml\n", skipped);
+    if (sc.not_xml) printf("  skipped       %zu files not named *.xml\n", sc.not_xml);
+    if (sc.hidden) printf("  skipped       %zu hidden files or directories (name starts with '.')\n", sc.hidden);
+    if (sc.links) printf("  skipped       %zu links (links to directories are not followed)\n", sc.links);
+    if (sc.special) printf("  skipped       %zu FIFOs, devices or sockets\n", sc.special);
+    if (sc.errors) printf("  unreadable    %zu (each reported above)\n", sc.errors);
+}
+
+int replay_status(const jw_source_t *src)
+{
+    jw_source_counts_t sc;
+    jw_source_counts(src, &sc);
+    return sc.errors ? 1 : 0;
 }
 

@@ -161,7 +161,11 @@ static int read_one(pipeline_t *p, batch_t *b, size_t i)
 {
     const char *name, *buf;
     size_t len;
-    int rc = jw_source_next(p->src, &name, &buf, &len);
+    int rc;
+    /* An unreadable input is reported, counted by the source (summary,
+     * exit status) and passed over: the rest of the replay goes on. */
+    while ((rc = jw_source_next(p->src, &name, &buf, &len)) == JW_SOURCE_EIO)
+        fprintf(stderr, "%sjw-replay: %s\n", p->o->progress ? "\n" : "", jw_source_error(p->src));
     if (rc == JW_SOURCE_END) return 1;
     if (rc != JW_SOURCE_OK) {
         snprintf(p->error, sizeof p->error, "%s", jw_source_error(p->src));
@@ -393,8 +397,8 @@ int replay_direct(const replay_opts_t *o)
         goto out;
     }
     if (o->progress) fputc('\n', stderr);
-    if (!o->quiet) replay_summary(&total, replay_now() - t0, jw_source_skipped(p.src));
-    status = 0;
+    if (!o->quiet) replay_summary(&total, replay_now() - t0, p.src);
+    status = replay_status(p.src);
 out:
     if (reader_started) pthread_join(reader, NULL);
     if (apply_log && fclose(apply_log) != 0 && status == 0) {

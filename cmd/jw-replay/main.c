@@ -48,7 +48,12 @@ static void usage(FILE *f)
           "                    so far and CPU nanoseconds of the applying thread so far\n"
           "  --quiet           no progress line and no summary\n"
           "  --help            this text\n"
-          "  --version         program name and version\n",
+          "  --version         program name and version\n"
+          "\n"
+          "Only regular files are read; FIFOs, devices, links to directories and\n"
+          "dot-files are skipped and counted in the summary. Exit status: 0 done (dead\n"
+          "letters are recorded, not errors); 1 an input could not be read (reported,\n"
+          "the replay went on) or the replay failed; 2 bad options.\n",
           f);
 }
 

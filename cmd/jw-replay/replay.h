@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "source/source.h"
 #include "traject/traject.h"
 
 typedef struct {
@@ -27,11 +28,16 @@ typedef struct {
 
 double replay_now(void);
 void replay_progress(const jw_traject_counts_t *c, double t0);
-void replay_summary(const jw_traject_counts_t *c, double secs, size_t skipped);
+/* The summary ends with what the source skipped and could not read. */
+void replay_summary(const jw_traject_counts_t *c, double secs, const jw_source_t *src);
+/* The exit status of a replay that ran to its end: 0, or 1 when an input
+ * could not be read (it was reported on stderr and is in no store). */
+int replay_status(const jw_source_t *src);
 int replay_to(const replay_opts_t *o);
 
 /* Returns the exit status: 0 done (dead letters are not an error), 1 the
- * replay stopped on an operational error, 2 bad input/options. */
+ * replay stopped on an operational error or an input could not be read
+ * (the replay still ran to its end), 2 bad input/options. */
 int replay_direct(const replay_opts_t *o);
 
 #endif

@@ -113,7 +113,9 @@ int replay_to(const replay_opts_t *o)
             if (!held) {
                 const char *name, *buf;
                 size_t len;
-                int rc = jw_source_next(src, &name, &buf, &len);
+                int rc;
+                while ((rc = jw_source_next(src, &name, &buf, &len)) == JW_SOURCE_EIO)
+                    fprintf(stderr, "%sjw-replay: %s\n", o->progress ? "\n" : "", jw_source_error(src));
                 if (rc == JW_SOURCE_END) {
                     done = 1;
                     break;
@@ -179,10 +181,10 @@ int replay_to(const replay_opts_t *o)
     }
     if (o->progress) fputc('\n', stderr);
     if (!o->quiet) {
-        replay_summary(&total, replay_now() - t0, jw_source_skipped(src));
+        replay_summary(&total, replay_now() - t0, src);
         printf("  resent        %llu (after silences of %d ms)\n", (unsigned long long)resends, o->timeout_ms);
     }
-    status = 0;
+    status = replay_status(src);
 out:
     if (win)
         for (size_t k = 0; k < (size_t)o->window; k++) free(win[k].buf);

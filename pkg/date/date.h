@@ -39,6 +39,12 @@ jw_date_t jw_date_month_last(jw_date_t d);
 /* Add n calendar months, clamping the day to the target month's length. */
 jw_date_t jw_date_add_months(jw_date_t d, int n);
 
+/* The window of dates accepted in a message (window.c): 1900-01-01 and
+ * 2100-12-31 as day numbers. jw_date_in_window(d) is 1 inside it. */
+#define JW_DATE_WINDOW_MIN (-25567)
+#define JW_DATE_WINDOW_MAX 47846
+int jw_date_in_window(jw_date_t d);
+
 /* Day of the week, 0 = Monday ... 6 = Sunday. */
 int jw_date_weekday(jw_date_t d);
 

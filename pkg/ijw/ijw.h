@@ -43,6 +43,11 @@ const char *jw_ijw_strerror(int rc);
 #define JW_IJW_MAX_BYTES (25u * 1000u * 1000u)
 /* Deepest element nesting accepted (iJw messages are < 10 deep). */
 #define JW_IJW_MAX_DEPTH 24
+/* Parse budget (rule ATTRIBUTES): attributes and namespace declarations on
+ * one element, and attributes other than namespace declarations in one
+ * message. iJw messages carry none on data elements. */
+#define JW_IJW_MAX_TAG_ATTRS 16
+#define JW_IJW_MAX_MSG_ATTRS 64
 
 typedef enum {
     JW_LAYER_NONE = 0,
@@ -54,7 +59,8 @@ typedef enum {
 const char *jw_layer_name(jw_layer_t layer); /* "XML", "XSD", "RULE" */
 
 /* Why a message was rejected. rule is a short code: "XML", "OP179" (size),
- * "OP192" (BOM or not UTF-8), "DOCTYPE", "DEPTH", "XSD", "NAMESPACE" for the
+ * "OP192" (BOM or not UTF-8), "DOCTYPE", "DEPTH", "ATTRIBUTES" (the
+ * parse budget above), "XSD", "NAMESPACE" for the
  * XML/XSD layers; an iJw rule code (CS002, CS003, CD0xx, CS340, TR358, ...)
  * for the RULE layer. line is 0 when unknown. message never holds a BSN. */
 typedef struct {

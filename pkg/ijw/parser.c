@@ -27,6 +27,7 @@
 #include "bsn/bsn.h"
 
 #define TEXT_CAP 512 /* longest leaf text we extract is 36 chars */
+#define PARSE_CHUNK (256u * 1024u) /* bytes per xmlParseChunk call */
 
 struct jw_ijw_parser {
     const jw_ijw_schema_t *schema;
@@ -119,10 +120,22 @@ static void date_error(jw_ijw_parser_t *p, const char *field)
                      "%s is not a date jw can read (year 0001-9999, YYYY-MM-DD)", field);
 }
 
+/* A date outside 1900-01-01..2100-12-31 (date.h): RULE layer, rule DATE. */
+static void window_error(jw_ijw_parser_t *p, const char *field, const char *s, size_t n)
+{
+    if (p->have_value) return;
+    p->have_value = 1;
+    int birth = strcmp(field, "Geboortedatum") == 0; /* personal: never quoted */
+    jw_ijw_error_set(&p->value_err, JW_LAYER_RULE, "DATE", xmlSAX2GetLineNumber(p->ctxt),
+                     "%s %.*s%sis outside 1900-01-01..2100-12-31", field,
+                     birth ? 0 : (int)(n < 10 ? n : 10), s, birth ? "" : " ");
+}
+
 static void set_date(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
                      jw_date_t *dst)
 {
     if (jw_date_parse(s, n, dst)) date_error(p, field);
+    else if (!jw_date_in_window(*dst)) window_error(p, field, s, n);
 }
 
 static void set_str(jw_ijw_parser_t *p, const char *field, const char *s, size_t n,
@@ -350,6 +363,7 @@ static void end_client(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar *
             date_error(p, "Geboortedatum");
             return;
         }
+        if (!jw_date_in_window(d)) window_error(p, "Geboortedatum", s, n);
         jw_date_to_ymd(d, &y, &mo, NULL); /* the day is dropped on purpose */
         c->birth_ym = y * 100 + mo;
     }
@@ -648,6 +662,7 @@ int jw_ijw_parser_new(const jw_ijw_schema_t *schema, const jw_pseudo_t *pseudo,
     p->sax.startElementNs = on_start;
     p->sax.endElementNs = on_end;
     p->sax.characters = on_chars;
+    p->sax.cdataBlock = on_chars; /* CDATA is text like any other */
     p->sax.internalSubset = on_doctype;
     p->sax.serror = on_xml_error;
 
@@ -787,7 +802,7 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
     }
     msg->verzoek.reden_afwijzing = JW_NONE;
     if (!p || (!buf && len)) return JW_IJW_EARG;
-    if (precheck(buf, len, err)) {
+    if (precheck(buf, len, err) || jw_ijw_limits_scan(buf, len, err)) {
         rc = JW_IJW_EINVALID;
         goto out;
     }
@@ -810,7 +825,15 @@ int jw_ijw_parse(jw_ijw_parser_t *p, const char *buf, size_t len, const char *na
         rc = JW_IJW_ENOMEM;
         goto out;
     }
-    xmlParseChunk(p->ctxt, buf, (int)len, 1);
+    /* Fed in chunks: given 25 MB at once, libxml2 2.9.14 looks more than
+     * 10 MB ahead without shrinking its input and stops with "Huge input
+     * lookup"; in chunks it shrinks as it goes, keeping its own limits
+     * (no XML_PARSE_HUGE). */
+    for (size_t off = 0; off < len && p->ctxt->instate != XML_PARSER_EOF;) {
+        size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
+        xmlParseChunk(p->ctxt, buf + off, (int)n, off + n == len);
+        off += n;
+    }
     xmlSchemaSAXUnplug(plug);
     plug = NULL;
 

@@ -54,24 +54,6 @@ static int check_header(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
     return JW_IJW_OK;
 }
 
-/* The period a product line covers: [begin, end], end open = far future. */
-static int overlaps(jw_date_t b1, jw_date_t e1, jw_date_t b2, jw_date_t e2)
-{
-    if (e1 == JW_DATE_NONE) e1 = INT32_MAX;
-    if (e2 == JW_DATE_NONE) e2 = INT32_MAX;
-    return b1 <= e2 && b2 <= e1;
-}
-
-/* TR302/TR386/TR410: the same product is the same Categorie and Code; a
- * Categorie without Code covers every code of that category; no Product
- * (generiek) covers every product. */
-static int same_product(const char *c1, const char *k1, const char *c2, const char *k2)
-{
-    if (!c1[0] || !c2[0]) return 1;
-    if (strcmp(c1, c2) != 0) return 0;
-    return !k1[0] || !k2[0] || strcmp(k1, k2) == 0;
-}
-
 /* CS338 / CS343: Eenheid 14, 16, 83, 84 with an Einddatum after
  * 2020-12-31 or none need Frequentie 2, 4 or 6. */
 static int eenheid_frequentie_ok(const jw_ijw_omvang_t *o, jw_date_t eind)
@@ -92,6 +74,18 @@ static int void_toewijzing(const jw_ijw_toewijzing_t *t)
 
 static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
+    size_t dup, overlap, n = 0;
+    if (jw_ijw_dups_301(m, &dup)) return JW_IJW_ENOMEM;
+    jw_ijw_product_t *pr = malloc((m->n_toewijzingen ? m->n_toewijzingen : 1) * sizeof *pr);
+    if (!pr) return JW_IJW_ENOMEM;
+    for (size_t i = 0; i < m->n_toewijzingen; i++) {
+        const jw_ijw_toewijzing_t *t = &m->toewijzingen[i];
+        if (void_toewijzing(t)) continue; /* never given: overlaps nothing */
+        pr[n++] = (jw_ijw_product_t){t->categorie, t->code, t->ingangsdatum, t->einddatum, i};
+    }
+    int rc = jw_ijw_first_overlap(pr, n, &overlap);
+    free(pr);
+    if (rc) return rc;
     for (size_t i = 0; i < m->n_toewijzingen; i++) {
         const jw_ijw_toewijzing_t *t = &m->toewijzingen[i];
         int has_product = t->categorie[0] != '\0';
@@ -100,9 +94,8 @@ static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
         int has_budget = t->budget != JW_NONE;
         int has_eind = t->einddatum != JW_DATE_NONE;
 
-        for (size_t j = 0; j < i; j++)
-            if (m->toewijzingen[j].toewijzingnummer == t->toewijzingnummer)
-                return fail(err, "TR101", "ToewijzingNummer %s occurs twice in the message", "", i);
+        if (i == dup)
+            return fail(err, "TR101", "ToewijzingNummer %s occurs twice in the message", "", i);
         if (has_eind && t->einddatum < t->ingangsdatum)
             return fail(err, "CS003", "Einddatum before Ingangsdatum%s", "", i);
         if (!has_product && !has_budget)
@@ -123,18 +116,25 @@ static int check_301(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "CS335", "RedenWijziging 13 only with Einddatum = Ingangsdatum%s", "", i);
         if (t->reden_wijziging == 1 && m->header.release >= 1)
             return fail(err, "CS336", "RedenWijziging 01 is not allowed since iJw 3.1%s", "", i);
-        for (size_t j = 0; j < i && !void_toewijzing(t); j++) {
-            const jw_ijw_toewijzing_t *u = &m->toewijzingen[j];
-            if (!void_toewijzing(u) && same_product(u->categorie, u->code, t->categorie, t->code) &&
-                overlaps(u->ingangsdatum, u->einddatum, t->ingangsdatum, t->einddatum))
-                return fail(err, "TR302", "two toewijzingen for the same product overlap%s", "", i);
-        }
+        if (i == overlap)
+            return fail(err, "TR302", "two toewijzingen for the same product overlap%s", "", i);
     }
     return JW_IJW_OK;
 }
 
 static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
+    size_t dup, overlap;
+    if (jw_ijw_dups_315(m, &dup)) return JW_IJW_ENOMEM;
+    jw_ijw_product_t *pr = malloc((m->n_verzoeken ? m->n_verzoeken : 1) * sizeof *pr);
+    if (!pr) return JW_IJW_ENOMEM;
+    for (size_t i = 0; i < m->n_verzoeken; i++) {
+        const jw_ijw_verzoek_t *v = &m->verzoeken[i];
+        pr[i] = (jw_ijw_product_t){v->categorie, v->code, v->toewijzing_ingangsdatum, v->toewijzing_einddatum, i};
+    }
+    int rc = jw_ijw_first_overlap(pr, m->n_verzoeken, &overlap);
+    free(pr);
+    if (rc) return rc;
     for (size_t i = 0; i < m->n_verzoeken; i++) {
         const jw_ijw_verzoek_t *v = &m->verzoeken[i];
         int has_product = v->categorie[0] != '\0';
@@ -143,9 +143,8 @@ static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
         int has_budget = v->budget != JW_NONE;
         int has_eind = v->toewijzing_einddatum != JW_DATE_NONE;
 
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(m->verzoeken[j].referentie_aanbieder, v->referentie_aanbieder) == 0)
-                return fail(err, "TR383", "ReferentieAanbieder occurs twice in the message%s", "", i);
+        if (i == dup)
+            return fail(err, "TR383", "ReferentieAanbieder occurs twice in the message%s", "", i);
         if (has_eind && v->toewijzing_einddatum < v->toewijzing_ingangsdatum)
             return fail(err, "CS003", "ToewijzingEinddatum before ToewijzingIngangsdatum%s", "", i);
         if (!has_product && !has_budget)
@@ -172,20 +171,17 @@ static int check_315(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "CD067", "Verwijzer Naam is required without ZorgverlenerCode%s", "", i);
         if (!zorgverlener && agb)
             return fail(err, "CD068", "ZorgverlenerCode only for Verwijzer Type 02-05%s", "", i);
-        for (size_t j = 0; j < i; j++) {
-            const jw_ijw_verzoek_t *u = &m->verzoeken[j];
-            if (same_product(u->categorie, u->code, v->categorie, v->code) &&
-                overlaps(u->toewijzing_ingangsdatum, u->toewijzing_einddatum,
-                         v->toewijzing_ingangsdatum, v->toewijzing_einddatum))
-                return fail(err, "TR386", "two requested products for the same product overlap%s", "", i);
-        }
+        if (i == overlap)
+            return fail(err, "TR386", "two requested products for the same product overlap%s", "", i);
     }
     return JW_IJW_OK;
 }
 
 static int check_317(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
-    size_t n_kept = 0, n_change = 0;
+    size_t n_kept = 0, n_change = 0, dup, overlap;
+    int rc;
+    if ((rc = jw_ijw_dups_317(m, &dup, &overlap))) return rc;
     for (size_t i = 0; i < m->n_wijzigingen; i++) {
         const jw_ijw_wijziging_t *w = &m->wijzigingen[i];
         int nieuw = w->kind == JW_WIJZIGING_NIEUW;
@@ -197,18 +193,13 @@ static int check_317(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
         if (w->kind == JW_WIJZIGING_ONGEWIJZIGD) n_kept++;
         if (w->kind == JW_WIJZIGING_TEWIJZIGEN) n_kept++, n_change++;
         if (nieuw) n_change++;
-        for (size_t j = 0; j < i; j++) {
-            const jw_ijw_wijziging_t *u = &m->wijzigingen[j];
-            if (!nieuw && u->kind != JW_WIJZIGING_NIEUW && u->toewijzingnummer == w->toewijzingnummer)
-                return fail(err, "TR101", "ToewijzingNummer occurs twice in the request%s", "", i);
-            if (nieuw && u->kind == JW_WIJZIGING_NIEUW &&
-                u->gewenste_ingangsdatum == w->gewenste_ingangsdatum &&
-                strcmp(u->categorie, w->categorie) == 0 && strcmp(u->code, w->code) == 0)
-                return fail(err, "TR101", "the same NieuwProduct key occurs twice%s", "", i);
-        }
+        if (i == dup)
+            return fail(err, "TR101", nieuw ? "the same NieuwProduct key occurs twice%s"
+                                            : "ToewijzingNummer occurs twice in the request%s", "", i);
         if (w->kind == JW_WIJZIGING_ONGEWIJZIGD) continue;
-        if (has_eind && w->einddatum < w->gewenste_ingangsdatum)
-            return fail(err, "CS003", "Einddatum before GewensteIngangsdatum%s", "", i);
+        /* No CS003 here: the standard lists CD075-CD079, CD096 and CS338 for
+         * the JW317's products, not CS003 (reference facts, JW317), and its
+         * own example asks for a NieuwProduct ending before it starts. */
         if (nieuw && !w->categorie[0] && !has_budget)
             return fail(err, "CD079", "Product is required when Budget is empty%s", "", i);
         if (has_budget && !has_eind)
@@ -225,13 +216,8 @@ static int check_317(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
             return fail(err, "CS338", "Eenheid 14, 16, 83 or 84 needs Frequentie 2, 4 or 6%s", "", i);
         if (nieuw && w->gewenste_ingangsdatum <= m->header.dagtekening)
             return fail(err, "TR380", "GewensteIngangsdatum of a new product must be after the Dagtekening%s", "", i);
-        for (size_t j = 0; nieuw && j < i; j++) {
-            const jw_ijw_wijziging_t *u = &m->wijzigingen[j];
-            if (u->kind == JW_WIJZIGING_NIEUW &&
-                same_product(u->categorie, u->code, w->categorie, w->code) &&
-                overlaps(u->gewenste_ingangsdatum, u->einddatum, w->gewenste_ingangsdatum, w->einddatum))
-                return fail(err, "TR410", "two new products for the same product overlap%s", "", i);
-        }
+        if (i == overlap)
+            return fail(err, "TR410", "two new products for the same product overlap%s", "", i);
     }
     if (n_kept == 0) {
         jw_ijw_error_set(err, JW_LAYER_RULE, "TR352", 0,
@@ -263,23 +249,16 @@ static int check_319(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
     return JW_IJW_EINVALID;
 }
 
-static int same_levering_key(const jw_ijw_levering_t *a, const jw_ijw_levering_t *b, int stop)
-{
-    if (a->toewijzingnummer != b->toewijzingnummer || a->begindatum != b->begindatum ||
-        strcmp(a->categorie, b->categorie) != 0 || strcmp(a->code, b->code) != 0)
-        return 0;
-    return !stop || (a->reden_beeindiging == b->reden_beeindiging && a->einddatum == b->einddatum);
-}
-
 static int check_30x(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
 {
     int stop = m->type == JW_MSG_307;
+    size_t dup;
+    if (jw_ijw_dups_30x(m, stop, &dup)) return JW_IJW_ENOMEM;
     for (size_t i = 0; i < m->n_leveringen; i++) {
         const jw_ijw_levering_t *l = &m->leveringen[i];
-        for (size_t j = 0; j < i; j++)
-            if (same_levering_key(&m->leveringen[j], l, stop))
-                return fail(err, "TR101", "the same %s key occurs twice in the message",
-                            stop ? "StopProduct" : "StartProduct", i);
+        if (i == dup)
+            return fail(err, "TR101", "the same %s key occurs twice in the message",
+                        stop ? "StopProduct" : "StartProduct", i);
         if (l->status != 1 && l->status != 3)
             return fail(err, "CS058", "StatusAanlevering must be 1 or 3%s", "", i);
         if (stop && l->einddatum < l->begindatum)
@@ -316,23 +295,17 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
                          "DeclaratiePeriode is not exactly one calendar month");
         return JW_IJW_EINVALID;
     }
+    size_t dup_ref, dup_vorig, dup_credit, dup_416;
+    if (jw_ijw_dups_323(m, &dup_ref, &dup_vorig, &dup_credit) || jw_ijw_dups_416(m, &dup_416))
+        return JW_IJW_ENOMEM;
     for (size_t i = 0; i < m->n_prestaties; i++) {
         const jw_ijw_prestatie_t *p = &m->prestaties[i];
-        for (size_t j = 0; j < i; j++) {
-            const jw_ijw_prestatie_t *q = &m->prestaties[j];
-            if (strcmp(q->referentienummer, p->referentienummer) == 0)
-                return fail(err, "TR101", "ReferentieNummer occurs twice in the message%s", "", i);
-            if (p->vorig_referentienummer[0] &&
-                strcmp(q->vorig_referentienummer, p->vorig_referentienummer) == 0)
-                return fail(err, "TR315", "VorigReferentieNummer occurs twice in the message%s", "", i);
-        }
-        for (size_t j = 0; j < i && p->dc == 'D'; j++) {
-            const jw_ijw_prestatie_t *q = &m->prestaties[j];
-            if (q->dc == 'D' && q->client == p->client && q->toewijzingnummer == p->toewijzingnummer &&
-                strcmp(q->categorie, p->categorie) == 0 && strcmp(q->code, p->code) == 0 &&
-                q->begindatum == p->begindatum && q->einddatum == p->einddatum)
-                return fail(err, "TR416", "two debits for the same product, period and toewijzing%s", "", i);
-        }
+        if (i == dup_ref)
+            return fail(err, "TR101", "ReferentieNummer occurs twice in the message%s", "", i);
+        if (i == dup_vorig)
+            return fail(err, "TR315", "VorigReferentieNummer occurs twice in the message%s", "", i);
+        if (i == dup_416)
+            return fail(err, "TR416", "two debits for the same product, period and toewijzing%s", "", i);
         if (p->einddatum < p->begindatum)
             return fail(err, "TR137", "ProductPeriode ends before it begins%s", "", i);
         if (p->einddatum > d->dagtekening)
@@ -356,13 +329,8 @@ static int check_323(const jw_ijw_msg_t *m, jw_ijw_error_t *err)
         sum += p->bedrag;
     }
     /* TR316: a credit may not cancel a debit of the same message. */
-    for (size_t i = 0; i < m->n_prestaties; i++) {
-        const jw_ijw_prestatie_t *p = &m->prestaties[i];
-        if (p->dc != 'C') continue;
-        for (size_t j = 0; j < m->n_prestaties; j++)
-            if (strcmp(m->prestaties[j].referentienummer, p->vorig_referentienummer) == 0)
-                return fail(err, "TR316", "a credit cancels a debit of the same message%s", "", i);
-    }
+    if (dup_credit != SIZE_MAX)
+        return fail(err, "TR316", "a credit cancels a debit of the same message%s", "", dup_credit);
     if (d->totaal == 0 && d->totaal_dc == 'C') {
         jw_ijw_error_set(err, JW_LAYER_RULE, "CS325", 0, "a zero TotaalIngediendBedrag must be D");
         return JW_IJW_EINVALID;

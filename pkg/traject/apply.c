@@ -327,11 +327,7 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
 
     if (sodium_hex2bin(yid, sizeof yid, yid_hex, JW_YID_HEX_LEN, NULL, NULL, NULL) != 0)
         return JW_TRAJECT_ECORRUPT;
-    if ((rc = load_facts(t, txn, yid))) return rc;
-    if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
-                             t->reqs, t->n_reqs, &t->d)))
-        return rc;
-    if ((rc = derive_refused_requests(t, yid_hex))) return rc;
+    if ((rc = traject_derive_youth(t, txn, yid, yid_hex))) return rc;
 
     /* Identical bodies give identical ids: keep one. */
     derived_t *ev = t->d.ev;
@@ -1107,7 +1103,13 @@ static int put_deadletter(jw_traject_t *t, jw_txn_t *txn, const char *source, co
     jw_json_t *j = &t->ev;
     jw_json_reset(j);
     jw_json_open(j);
-    jw_json_str(j, "source", source);
+    /* A file or entry name may hold a BSN ("999900006.xml"): stored with
+     * every run of nine or more digits masked, as error texts are. */
+    char *masked = source ? strdup(source) : NULL;
+    if (source && !masked) return JW_TRAJECT_ENOMEM;
+    if (masked) jw_ijw_redact(masked);
+    jw_json_str(j, "source", masked);
+    free(masked);
     jw_json_str(j, "identity", identity);
     jw_json_str(j, "layer", jw_layer_name(layer));
     jw_json_str(j, "rule", rule);
@@ -1203,6 +1205,21 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
 }
 
 /* ---- for reprofile.c (the same steps, outside a message) ---- */
+
+int traject_derive_youth(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[16], const char *yid_hex)
+{
+    int rc;
+    if ((rc = load_facts(t, txn, yid))) return rc;
+    if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
+                             t->reqs, t->n_reqs, &t->d)))
+        return rc;
+    return derive_refused_requests(t, yid_hex);
+}
+
+derivation_t *traject_derivation(jw_traject_t *t)
+{
+    return &t->d;
+}
 
 int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const char *cause,
                      jw_traject_counts_t *counts)

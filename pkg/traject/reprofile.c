@@ -115,11 +115,14 @@ static void be64(uint8_t b[8], uint64_t v)
     for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
-/* Re-issue one declared event (seq) if it is live and its profile is not
- * the new one. The new body is the old one with the new profile name and
- * the new profile's segment, field for field what store_323 writes. */
-static int reissue_declared(jw_traject_t *t, jw_txn_t *txn, const decl_t *dc, jw_json_t *nb,
-                            jw_traject_counts_t *counts)
+/* Re-issue one event written once from a message (declared, refused,
+ * message_refused: never re-derived) at seq, if it is live and its profile
+ * is not the new one. The new body is the old one with the new profile name
+ * and, where the event has a segment, the new profile's segment, field for
+ * field what apply.c writes. decl_key (29 bytes) names the declaration line
+ * whose index must follow a re-issued `declared` event, or is NULL. */
+static int reissue_once(jw_traject_t *t, jw_txn_t *txn, uint64_t seq, const uint8_t *decl_key,
+                        jw_json_t *nb, jw_traject_counts_t *counts)
 {
     const jw_profile_t *prof = traject_profile(t);
     uint8_t k[8], id[8], nid[8];
@@ -128,7 +131,7 @@ static int reissue_declared(jw_traject_t *t, jw_txn_t *txn, const decl_t *dc, jw
     char idhex[17], yid[33], oldprof[80], seg[40], cat[8], code[16];
     int rc;
 
-    be64(k, dc->seq);
+    be64(k, seq);
     if ((rc = jw_store_get(txn, JW_DB_EVENTS, k, 8, &val, &vlen))) return rc == JW_STORE_NOTFOUND ? 0 : rc;
     /* copy: the writes below may move the map */
     char *ev = malloc(vlen + 1);
@@ -139,11 +142,11 @@ static int reissue_declared(jw_traject_t *t, jw_txn_t *txn, const decl_t *dc, jw
     if (!str_field(ev, vlen, "id", idhex, sizeof idhex, NULL, NULL) ||
         sodium_hex2bin(id, 8, idhex, 16, NULL, NULL, NULL) != 0 ||
         !str_field(ev, vlen, "yid", yid, sizeof yid, NULL, NULL) ||
-        !str_field(ev, vlen, "profile", oldprof, sizeof oldprof, &ps, &pe) ||
-        !str_field(ev, vlen, "segment", seg, sizeof seg, &ss, &se)) {
+        !str_field(ev, vlen, "profile", oldprof, sizeof oldprof, &ps, &pe)) {
         rc = JW_TRAJECT_ECORRUPT;
         goto out;
     }
+    int has_seg = str_field(ev, vlen, "segment", seg, sizeof seg, &ss, &se);
     if (strcmp(oldprof, jw_profile_name(prof)) == 0) goto out;
     /* live? (a retracted declaration stays retracted) */
     rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &val, &vlen);
@@ -157,7 +160,7 @@ static int reissue_declared(jw_traject_t *t, jw_txn_t *txn, const decl_t *dc, jw
     const char *nseg = jw_profile_segment(prof, cat, code);
     /* the body: after "seq":N, up to the closing brace */
     const char *b = strstr(ev, "\"seq\":");
-    if (!b || ps < (size_t)(b - ev) || ss < pe) {
+    if (!b || ps < (size_t)(b - ev) || (has_seg && ss < pe)) {
         rc = JW_TRAJECT_ECORRUPT;
         goto out;
     }
@@ -177,24 +180,61 @@ static int reissue_declared(jw_traject_t *t, jw_txn_t *txn, const decl_t *dc, jw
     jw_json_reset(nb);
     jw_json_raw(nb, ev + bs, ps - bs);
     jw_json_raw(nb, jw_profile_name(prof), strlen(jw_profile_name(prof)));
-    jw_json_raw(nb, ev + pe, ss - pe);
-    jw_json_raw(nb, nseg, strlen(nseg));
-    jw_json_raw(nb, ev + se, end - se);
+    if (has_seg) {
+        jw_json_raw(nb, ev + pe, ss - pe);
+        jw_json_raw(nb, nseg, strlen(nseg));
+        jw_json_raw(nb, ev + se, end - se);
+    } else {
+        jw_json_raw(nb, ev + pe, end - pe);
+    }
     if (jw_json_finish(nb)) {
         rc = JW_TRAJECT_ENOMEM;
         goto out;
     }
     traject_event_id(nb->buf, nb->len, nid);
     uint64_t nseq;
-    if ((rc = traject_log_retract(t, txn, "reprofile", yid, id, dc->seq))) goto out;
+    if ((rc = traject_log_retract(t, txn, "reprofile", yid, id, seq))) goto out;
     counts->events_retracted++;
     if ((rc = traject_log_event(t, txn, nid, nb->buf, nb->len, &nseq))) goto out;
     counts->events_emitted++;
-    be64(k, nseq);
-    rc = jw_store_put(txn, JW_DB_DECLARATIONS, dc->key, 29, k, 8);
+    if (decl_key) {
+        be64(k, nseq);
+        rc = jw_store_put(txn, JW_DB_DECLARATIONS, decl_key, 29, k, 8);
+    }
 out:
     free(ev);
     return rc;
+}
+
+typedef struct {
+    uint64_t *seq;
+    size_t n, cap;
+} seqs_t;
+
+/* Collect the seqs of `refused` and `message_refused` events (live or not:
+ * reissue_once skips the retracted ones). The type follows the id and seq
+ * at the head of every record ({"id":"...","seq":N,"type":"..."). */
+static int refusal_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    seqs_t *l = ctx;
+    char type[24];
+    if (klen != 8) return JW_TRAJECT_ECORRUPT;
+    const char *v = val;
+    size_t head = vlen < 80 ? vlen : 80;
+    if (!str_field(v, head, "type", type, sizeof type, NULL, NULL)) return 0;
+    if (strcmp(type, "refused") != 0 && strcmp(type, "message_refused") != 0) return 0;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        uint64_t *ns = realloc(l->seq, nc * sizeof *ns);
+        if (!ns) return JW_TRAJECT_ENOMEM;
+        l->seq = ns;
+        l->cap = nc;
+    }
+    const uint8_t *k = key;
+    uint64_t s = 0;
+    for (int i = 0; i < 8; i++) s = s << 8 | k[i];
+    l->seq[l->n++] = s;
+    return 0;
 }
 
 int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_traject_counts_t *counts)
@@ -204,6 +244,7 @@ int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_trajec
     size_t len;
     yids_t ys = {0};
     decls_t ds = {0};
+    seqs_t rs = {0};
     jw_json_t nb;
     uint64_t last;
     int rc;
@@ -227,38 +268,20 @@ int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_trajec
     }
     if (rc) goto out;
     if ((rc = jw_store_iter(txn, JW_DB_DECLARATIONS, NULL, 0, decl_cb, &ds))) goto out;
-    for (size_t i = 0; i < ds.n && !rc; i++) rc = reissue_declared(t, txn, &ds.d[i], &nb, counts);
+    for (size_t i = 0; i < ds.n && !rc; i++) rc = reissue_once(t, txn, ds.d[i].seq, ds.d[i].key, &nb, counts);
+    if (rc) goto out;
+    /* refusal events have no index of their own: find the live ones in the log */
+    if ((rc = jw_store_iter(txn, JW_DB_EVENTS, NULL, 0, refusal_cb, &rs))) goto out;
+    for (size_t i = 0; i < rs.n && !rc; i++) rc = reissue_once(t, txn, rs.seq[i], NULL, &nb, counts);
 out:
     jw_json_free(&nb);
     free(ys.y);
     free(ds.d);
+    free(rs.seq);
     return rc;
 }
 
 /* ---- a temporary derivation of a whole store ---- */
-
-typedef struct {
-    void *arr;
-    size_t n, cap, size;
-} recs_t;
-
-static int rec_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
-{
-    recs_t *r = ctx;
-    (void)key;
-    (void)klen;
-    if (vlen != r->size) return JW_TRAJECT_ECORRUPT;
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 16;
-        void *na = realloc(r->arr, nc * r->size);
-        if (!na) return JW_TRAJECT_ENOMEM;
-        r->arr = na;
-        r->cap = nc;
-    }
-    memcpy((char *)r->arr + r->n * r->size, val, vlen);
-    r->n++;
-    return 0;
-}
 
 static int cmp_id(const void *a, const void *b)
 {
@@ -269,37 +292,30 @@ int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject
                           void *ctx)
 {
     yids_t ys = {0};
-    recs_t a = {NULL, 0, 0, sizeof(rec_alloc_t)}, d = {NULL, 0, 0, sizeof(rec_delivery_t)},
-           q = {NULL, 0, 0, sizeof(rec_request_t)};
-    derivation_t dv;
+    jw_traject_t *t = NULL;
     jw_json_t ev;
     uint64_t seq = 0;
     int rc;
 
-    memset(&dv, 0, sizeof dv);
-    jw_json_init(&dv.text);
-    jw_json_init(&dv.one);
     jw_json_init(&ev);
+    if ((rc = jw_traject_new(profile, &t))) goto out;
     if ((rc = all_youths(txn, 0, &ys))) goto out;
     for (size_t i = 0; i < ys.n && !rc; i++) {
         char hexid[JW_YID_HEX_LEN + 1];
-        a.n = d.n = q.n = 0;
-        if ((rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, ys.y[i], YID_BIN, rec_cb, &a)) ||
-            (rc = jw_store_iter(txn, JW_DB_DELIVERIES, ys.y[i], YID_BIN, rec_cb, &d)) ||
-            (rc = jw_store_iter(txn, JW_DB_REQUESTS, ys.y[i], YID_BIN, rec_cb, &q)))
-            break;
         sodium_bin2hex(hexid, sizeof hexid, ys.y[i], YID_BIN);
-        if ((rc = traject_derive(profile, hexid, a.arr, a.n, d.arr, d.n, q.arr, q.n, &dv))) break;
-        if (dv.n > 1) qsort(dv.ev, dv.n, sizeof *dv.ev, cmp_id);
-        for (size_t k = 0; k < dv.n && !rc; k++) {
-            if (k > 0 && memcmp(dv.ev[k - 1].id, dv.ev[k].id, 8) == 0) continue; /* as applied */
+        /* the same derivation as applying a message: refused facts left out */
+        if ((rc = traject_derive_youth(t, txn, ys.y[i], hexid))) break;
+        derivation_t *dv = traject_derivation(t);
+        if (dv->n > 1) qsort(dv->ev, dv->n, sizeof *dv->ev, cmp_id);
+        for (size_t k = 0; k < dv->n && !rc; k++) {
+            if (k > 0 && memcmp(dv->ev[k - 1].id, dv->ev[k].id, 8) == 0) continue; /* as applied */
             char idhex[17], head[64];
-            sodium_bin2hex(idhex, sizeof idhex, dv.ev[k].id, 8);
+            sodium_bin2hex(idhex, sizeof idhex, dv->ev[k].id, 8);
             int hl = snprintf(head, sizeof head, "{\"id\":\"%s\",\"seq\":%llu,", idhex,
                               (unsigned long long)++seq);
             jw_json_reset(&ev);
             jw_json_raw(&ev, head, (size_t)hl);
-            jw_json_raw(&ev, dv.text.buf + dv.ev[k].body_off, dv.ev[k].body_len);
+            jw_json_raw(&ev, dv->text.buf + dv->ev[k].body_off, dv->ev[k].body_len);
             jw_json_raw(&ev, "}", 1);
             if (jw_json_finish(&ev)) rc = JW_TRAJECT_ENOMEM;
             else rc = cb(seq, ev.buf, ev.len, ctx);
@@ -307,12 +323,7 @@ int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject
     }
 out:
     free(ys.y);
-    free(a.arr);
-    free(d.arr);
-    free(q.arr);
-    free(dv.ev);
-    jw_json_free(&dv.text);
-    jw_json_free(&dv.one);
+    jw_traject_free(t);
     jw_json_free(&ev);
     return rc;
 }

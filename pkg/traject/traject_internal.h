@@ -83,6 +83,12 @@ int traject_derive(const jw_profile_t *profile, const char *yid,
  * difference; append an event body; retract a live event. */
 int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const char *cause,
                      jw_traject_counts_t *counts);
+/* Derive one youth's events from its stored facts, less what a receiver
+ * refused (the facts a retour or JW319 refused, refused requests), into
+ * traject_derivation(t); writes nothing. The derivation is valid until the
+ * next call with t. */
+int traject_derive_youth(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[16], const char *yid_hex);
+derivation_t *traject_derivation(jw_traject_t *t);
 int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
                       size_t body_len, uint64_t *seq_out);
 int traject_log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
