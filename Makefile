@@ -115,8 +115,8 @@ build/asan/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c build/gen/profile_embed.
 	@$(CC) $(CSTD) $(WARN) $(CPPFLAGS) $(VERSION_DEF) $(SANFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
 
 # The version string is compiled into one object only.
-build/obj/pkg/version/version.o build/asan/obj/pkg/version/version.o: debian/changelog
-build/obj/pkg/version/version.o build/asan/obj/pkg/version/version.o: VERSION_DEF := -DJW_VERSION='"$(VERSION)"'
+build/obj/pkg/version/version.o build/asan/obj/pkg/version/version.o build/fuzz/obj/pkg/version/version.o: debian/changelog
+build/obj/pkg/version/version.o build/asan/obj/pkg/version/version.o build/fuzz/obj/pkg/version/version.o: VERSION_DEF := -DJW_VERSION='"$(VERSION)"'
 
 build/libjw.a: $(OBJS)
 	@rm -f $@; ar rcs $@ $^
@@ -160,7 +160,7 @@ fuzz: $(FUZZ_BINS)
 build/fuzz/obj/%.o: %.c $(HDRS) | build/gen/xsd_embed.c build/gen/profile_embed.c
 	@mkdir -p $(dir $@)
 	@echo "  CC fuzz $<"
-	@$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(INCS) $(PKG_CFLAGS) -c $< -o $@
+	@$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(INCS) $(PKG_CFLAGS) $(VERSION_DEF) -c $< -o $@
 
 build/fuzz/libjw.a: $(FUZZ_OBJS)
 	@rm -f $@; ar rcs $@ $^
