@@ -52,6 +52,7 @@ typedef struct {
     unsigned char hash[32];
     char status[48];         /* the reply, set by the writer */
     int poison;              /* shutdown marker */
+    uint64_t arrival;        /* 1, 2, ... in the order main received them */
 } jwd_item_t;
 
 /* Upper bounds (seconds) of the commit latency histogram buckets; the
@@ -98,6 +99,7 @@ typedef struct {
      * since it last published (its own read transactions), so publishing
      * never delays the next commit. pub_stop (set by main after the writer
      * has stopped) makes it publish what is left and return. */
+    uint64_t arrivals;       /* main only: the last arrival number given */
     pthread_mutex_t pub_mu;
     pthread_cond_t pub_cv;
     uint64_t pub_commits;    /* under pub_mu */

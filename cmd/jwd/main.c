@@ -147,7 +147,8 @@ static void take_request(jwd_t *d, void *router, void *work)
     atomic_fetch_add(&d->stats.received_bytes, it->len);
     atomic_fetch_add(&d->stats.in_flight, 1);
     atomic_fetch_add(&d->stats.in_flight_bytes, it->len);
-    zmq_send(work, &it, sizeof it, 0);
+    it->arrival = ++d->arrivals; /* the writer applies in this order */
+    while (zmq_send(work, &it, sizeof it, 0) != (int)sizeof it && errno == EINTR) {}
 out:
     jw_wire_close(p, n);
 }

@@ -4,6 +4,7 @@
  * the committed events on the PUB socket, so that publishing never delays
  * the next commit. */
 #define _GNU_SOURCE /* memmem */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,8 +200,15 @@ void *jwd_writer_main(void *arg)
     int poisons = 0, zero = 0;
     zmq_setsockopt(acks, ZMQ_SNDHWM, &zero, sizeof zero);
     b.d = d;
+    /* Items in arrival order: the workers parse in parallel and hand on
+     * out of order; one that overtakes waits in park[arrival % pcap] until
+     * those before it are in. Every item in between is in flight, so
+     * fewer than max_in_flight + 1 ever wait. */
+    size_t pcap = (size_t)d->o->max_in_flight + 1;
+    jwd_item_t **park = calloc(pcap, sizeof *park);
+    uint64_t next = 1;
     items = calloc((size_t)d->o->batch, sizeof *items);
-    if (!items || zmq_connect(acks, JWD_ACKS) || jw_traject_new(d->profile, &b.traject) != JW_TRAJECT_OK) {
+    if (!items || !park || zmq_connect(acks, JWD_ACKS) || jw_traject_new(d->profile, &b.traject) != JW_TRAJECT_OK) {
         jwd_log(LOG_ERR, "writer: cannot start");
         atomic_fetch_add(&d->threads_failed, 1);
         goto out;
@@ -220,6 +228,14 @@ void *jwd_writer_main(void *arg)
             jwd_item_t *it;
             long timeout = 100;
             atomic_store(&d->writer_beat_ms, now_us() / 1000u);
+            if (park[next % pcap]) {
+                it = park[next % pcap];
+                park[next % pcap] = NULL;
+                if (!n) deadline = now_us() + (uint64_t)d->o->batch_ms * 1000u;
+                items[n++] = it;
+                next++;
+                continue;
+            }
             if (n) {
                 /* Commit when the batch is full, when batch_ms has passed
                  * since its first message, or as soon as the queue has
@@ -244,8 +260,14 @@ void *jwd_writer_main(void *arg)
                 free(it);
                 continue;
             }
+            if (it->arrival != next) {
+                assert(it->arrival > next && !park[it->arrival % pcap]);
+                park[it->arrival % pcap] = it;
+                continue;
+            }
             if (!n) deadline = now_us() + (uint64_t)d->o->batch_ms * 1000u;
             items[n++] = it;
+            next++;
         }
         if (!n) continue;
 
@@ -277,6 +299,7 @@ void *jwd_writer_main(void *arg)
 out:
     jw_traject_free(b.traject);
     free(items);
+    free(park); /* empty: main stops only when nothing is in flight */
     zmq_close(acks);
     return NULL;
 }
