@@ -602,3 +602,42 @@ Test(ijw, two_threads_share_schema)
     free(valid);
     free(invalid);
 }
+
+/* ---- the UTF-8 pre-check names the first bad byte ----
+ * It skips ASCII eight bytes at a time: a bad byte at every offset of
+ * the eight, behind ASCII runs of every length mod 8 and behind a valid
+ * two-byte character, is found at exactly its offset (the offsets are the
+ * lengths of what precedes it). */
+Test(ijw, utf8_precheck_offsets)
+{
+    static const char *bad[] = {"\xff", "\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc3"};
+    const char *head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>";
+    for (size_t m = 0; m < 10; m++) {
+        for (size_t r = 0; r < 10; r++) {
+            for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+                char buf[256], want[64];
+                size_t n = 0;
+                n += (size_t)sprintf(buf + n, "%s", head);
+                memset(buf + n, 'x', m), n += m;
+                memcpy(buf + n, "\xc3\xa9", 2), n += 2; /* é, valid */
+                memset(buf + n, 'y', r), n += r;
+                size_t at = n;
+                /* "\xc3" last: a lead byte with nothing after it */
+                n += (size_t)sprintf(buf + n, "%s%s", bad[k], bad[k][0] == '\xc3' ? "" : "</a>");
+                jw_ijw_error_t err;
+                cr_assert_eq(parse_buf(buf, n, &err), JW_IJW_EINVALID, "m %zu r %zu k %zu", m, r, k);
+                cr_assert_str_eq(err.rule, "OP192", "m %zu r %zu k %zu: %s", m, r, k, err.message);
+                snprintf(want, sizeof want, "byte %zu is not valid UTF-8", at);
+                cr_assert_str_eq(err.message, want, "m %zu r %zu k %zu", m, r, k);
+            }
+        }
+    }
+    /* long valid ASCII and two-byte text: no finding from the pre-check */
+    char ok[300];
+    size_t n = (size_t)sprintf(ok, "%s", head);
+    for (int i = 0; i < 60; i++) n += (size_t)sprintf(ok + n, i % 7 ? "abc" : "\xc3\xa9");
+    n += (size_t)sprintf(ok + n, "</a>");
+    jw_ijw_error_t err;
+    parse_buf(ok, n, &err);
+    cr_assert_str_neq(err.rule, "OP192", "%s", err.message);
+}

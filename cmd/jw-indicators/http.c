@@ -457,6 +457,7 @@ int jwi_serve(jwi_t *app, const char *addr)
         zmq_pollitem_t items[2] = {{NULL, epfd, ZMQ_POLLIN, 0}, {app->live_sub, 0, ZMQ_POLLIN, 0}};
         int pr = zmq_poll(items, app->live_sub ? 2 : 1, tick);
         if (pr > 0 && app->live_sub && (items[1].revents & ZMQ_POLLIN)) jwi_live_pump(app);
+        else if (app->live_sub) jwi_live_idle(app);
         MHD_run(d); /* accepts, reads, answers, times out: never blocks */
         if (app->src && app->poll_ms && now_ms() >= next_poll) {
             jwi_catch_up(app);

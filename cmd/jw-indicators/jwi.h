@@ -36,6 +36,7 @@ typedef struct {
     void *live_ctx, *live_sub, *live_cu;
     uint64_t live_events, live_gaps;
     uint64_t live_last;           /* last seq applied in live mode */
+    double live_heard_ms;         /* when the live stream last gave an event or we last caught up */
     jwi_hist_t update_latency;    /* arrival of a live event -> its indicator commit */
     jwi_hist_t http_duration;     /* building one HTTP answer */
     uint64_t http_requests;
@@ -63,6 +64,10 @@ int jwi_serve(jwi_t *app, const char *addr);
  * the SUB socket polls readable. 0 or -1 (message on stderr). */
 int jwi_live_open(jwi_t *app, const char *events_ep, const char *catchup_ep);
 void jwi_live_pump(jwi_t *app);
+/* After a quiet second: catch up what PUB may have dropped at the end of
+ * a burst (no later event would show that gap). Cheap when nothing is
+ * missing (one request, an empty answer). */
+void jwi_live_idle(jwi_t *app);
 void jwi_live_close(jwi_t *app);
 
 /* Query parameters of a request, already decoded. */

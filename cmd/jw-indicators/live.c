@@ -109,6 +109,7 @@ void jwi_live_pump(jwi_t *app)
         int k;
         if (jw_wire_recv(app->live_sub, p, 2, &k, ZMQ_DONTWAIT)) return;
         double t0 = now_ms();
+        app->live_heard_ms = t0;
         if (k == 2) {
             const char *json = zmq_msg_data(&p[1]);
             size_t len = zmq_msg_size(&p[1]);
@@ -133,6 +134,16 @@ void jwi_live_pump(jwi_t *app)
         }
         jw_wire_close(p, k);
     }
+}
+
+void jwi_live_idle(jwi_t *app)
+{
+    double t = now_ms();
+    if (t - app->live_heard_ms < 1000.0) return;
+    app->live_heard_ms = t;
+    uint64_t before = app->live_last;
+    if (live_catch_up(app) != 0) fprintf(stderr, "jw-indicators: catch-up failed\n");
+    else if (app->live_last > before) app->live_gaps++;
 }
 
 void jwi_live_close(jwi_t *app)

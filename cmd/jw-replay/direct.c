@@ -1,6 +1,6 @@
 /* direct.c - jw-replay --direct: parse on one thread, apply on another.
  *
- * The reader thread fills a batch (read, SHA-256) while two parse threads
+ * The reader thread fills a batch (read) while two parse threads hash and
  * parse what it has read (validate with a pseudonymiser); the main thread
  * applies the previous batch in one write transaction. Two batches alternate, so
  * parsing and applying overlap on the machine's two cores. Nothing is
@@ -90,10 +90,38 @@ static void batch_free(batch_t *b)
     free(b->names);
 }
 
+/* A slot keeps its buffers for the next message only up to this many
+ * bytes (the message, and the parsed record's arrays): without the bound
+ * every slot of both batches kept the largest message it ever held
+ * (hundreds of MiB on a large archive), with it the slots hold at most
+ * 2 x batch x 2 x SLOT_KEEP bytes between batches. Typical messages are a
+ * few KiB, so nearly every slot is still reused without an allocation. */
+#define SLOT_KEEP 16384
+
+static size_t msg_cap_bytes(const jw_ijw_msg_t *m)
+{
+    return m->cap_clients * sizeof *m->clients + m->cap_toewijzingen * sizeof *m->toewijzingen +
+           m->cap_verzoeken * sizeof *m->verzoeken + m->cap_leveringen * sizeof *m->leveringen +
+           m->cap_prestaties * sizeof *m->prestaties + m->cap_wijzigingen * sizeof *m->wijzigingen;
+}
+
+/* After b is applied: give back what its large messages took. */
+static void batch_trim(batch_t *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->caps[i] > SLOT_KEEP) {
+            free(b->bufs[i]);
+            b->bufs[i] = NULL;
+            b->caps[i] = 0;
+        }
+        if (msg_cap_bytes(&b->msgs[i]) > SLOT_KEEP) jw_ijw_msg_clear(&b->msgs[i]);
+    }
+}
+
 /* Fill b from the source; returns 0, or -1 on an operational error. */
-/* Reading and parsing a batch overlap: the reader thread reads and hashes
- * message after message while two parse threads take the even and the odd
- * ones as soon as they are read (parsing is about 80 % of the work,
+/* Reading and parsing a batch overlap: the reader thread reads message
+ * after message while two parse threads take the even and the odd ones
+ * (SHA-256, parse) as soon as they are read (parsing is about 80 % of the work,
  * callgrind). */
 typedef struct {
     pthread_mutex_t mu;
@@ -108,6 +136,7 @@ typedef struct {
     jw_ijw_parser_t *parser;
     size_t from;
     int failed;
+    int hash_failed;
 } parse_job_t;
 
 static void *parse_part(void *arg)
@@ -120,6 +149,9 @@ static void *parse_part(void *arg)
         int have = i < j->pr->n_read;
         pthread_mutex_unlock(&j->pr->mu);
         if (!have) break;
+        /* The hash is of the bytes read (the reader caps what it reads). */
+        size_t read = b->lens[i] < JW_SOURCE_MAX_READ ? b->lens[i] : JW_SOURCE_MAX_READ;
+        if (jw_hash_sha256(b->bufs[i], read, b->hash[i])) j->hash_failed = 1;
         int rc = jw_ijw_parse(j->parser, b->bufs[i], b->lens[i], b->names[i], &b->msgs[i], &b->errs[i]);
         if (rc != JW_IJW_OK && rc != JW_IJW_EINVALID) j->failed = 1;
         b->valid[i] = rc == JW_IJW_OK;
@@ -154,11 +186,7 @@ static int read_one(pipeline_t *p, batch_t *b, size_t i)
         b->caps[i] = read + 1;
     }
     memcpy(b->bufs[i], buf, read);
-    b->lens[i] = len;
-    if (jw_hash_sha256(buf, read, b->hash[i])) {
-        snprintf(p->error, sizeof p->error, "%s: SHA-256 failed", name);
-        return -1;
-    }
+    b->lens[i] = len; /* hashed by the parse thread that takes it */
     free(b->names[i]);
     b->names[i] = strdup(name);
     if (!b->names[i]) {
@@ -172,7 +200,7 @@ static int read_one(pipeline_t *p, batch_t *b, size_t i)
 static int fill_batch(pipeline_t *p, batch_t *b)
 {
     progress_t pr = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
-    parse_job_t even = {b, &pr, p->parser, 0, 0}, odd = {b, &pr, p->parser2, 1, 0};
+    parse_job_t even = {b, &pr, p->parser, 0, 0, 0}, odd = {b, &pr, p->parser2, 1, 0, 0};
     pthread_t te, to;
     int rc = 0, started_e, started_o;
 
@@ -208,6 +236,10 @@ static int fill_batch(pipeline_t *p, batch_t *b)
     pthread_cond_destroy(&pr.cv);
     pthread_mutex_destroy(&pr.mu);
     if (rc) return -1;
+    if (even.hash_failed || odd.hash_failed) {
+        snprintf(p->error, sizeof p->error, "SHA-256 failed");
+        return -1;
+    }
     if (even.failed || odd.failed) {
         snprintf(p->error, sizeof p->error, "parser: out of memory");
         return -1;
@@ -348,6 +380,7 @@ int replay_direct(const replay_opts_t *o)
                 fprintf(apply_log, "%zu %lld\n", applied, (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
             }
         }
+        batch_trim(b);
         pthread_mutex_lock(&p.mu);
         p.full[k] = 0;
         pthread_cond_broadcast(&p.cv);

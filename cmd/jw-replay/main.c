@@ -29,8 +29,10 @@ static void usage(FILE *f)
           "\n"
           "  --direct          apply in this process to the state store\n"
           "  --to ENDPOINT     send through jwd's ingest endpoint (e.g. ipc://DIR/ingest.sock)\n"
-          "  --window N        --to: unacknowledged messages at most (default 400; at most 500,\n"
-          "                    half of ZeroMQ's high-water mark)\n"
+          "  --window N        --to: unacknowledged messages at most (default 5000, at most\n"
+          "                    100000); also at most --window-bytes of them\n"
+          "  --window-bytes N  --to: their bytes at most (default 64000000; one message may\n"
+          "                    overshoot by its size)\n"
           "  --timeout MS      --to: resend unacknowledged messages after MS without a reply\n"
           "                    (default 3000)\n"
           "  --curve-server F  --to: jwd's CURVE public key file (for tcp with CURVE)\n"
@@ -60,7 +62,11 @@ int main(int argc, char **argv)
     replay_opts_t o = {0};
     o.profile = "zuid-limburg";
     o.batch = 2000;
-    o.window = 400;
+    /* Large enough that jwd's writer gathers thousands of messages per
+     * durable commit while its workers parse the next thousands; the byte
+     * bound keeps both sides' memory small for big messages. */
+    o.window = 5000;
+    o.window_bytes = 64000000;
     o.timeout_ms = 3000;
     static const struct option longopts[] = {
         {"direct", no_argument, NULL, 'd'},   {"state", required_argument, NULL, 's'},
@@ -70,6 +76,7 @@ int main(int argc, char **argv)
         {"to", required_argument, NULL, 't'}, {"window", required_argument, NULL, 'W'},
         {"timeout", required_argument, NULL, 'T'}, {"curve-server", required_argument, NULL, 'C'},
         {"curve-client", required_argument, NULL, 'K'}, {"apply-log", required_argument, NULL, 'A'},
+        {"window-bytes", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
     const char *files_from = NULL;
@@ -90,12 +97,13 @@ int main(int argc, char **argv)
         case 'C': o.curve_server = optarg; break;
         case 'K': o.curve_client = optarg; break;
         case 'A': o.apply_log = optarg; break;
+        case 'B': o.window_bytes = atoll(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
     if ((o.direct == !!o.to) || (o.direct && !o.state) || (optind >= argc && !files_from) ||
-        o.batch < 1 || o.window < 1 || o.window > 500 || o.timeout_ms < 10) {
+        o.batch < 1 || o.window < 1 || o.window > 100000 || o.window_bytes < 1 || o.timeout_ms < 10) {
         usage(stderr);
         return 2;
     }

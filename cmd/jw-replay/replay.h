@@ -19,6 +19,7 @@ typedef struct {
     size_t n_paths;
     const char *to;            /* --to ENDPOINT */
     int window;                /* unacknowledged messages at most */
+    long long window_bytes;    /* and their bytes at most */
     int timeout_ms;            /* resend unacknowledged after this silence */
     const char *curve_server;  /* server public key file */
     const char *curve_client;  /* client secret key file */

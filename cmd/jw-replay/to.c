@@ -1,7 +1,11 @@
 /* to.c - jw-replay --to ENDPOINT: send archives through jwd.
  *
- * At most --window messages are unacknowledged at a time (kept well below
- * ZeroMQ's high-water mark of 1000, c-stack-notes §2.1). When no reply
+ * At most --window messages, and at most --window-bytes of them, are
+ * unacknowledged at a time; the socket's high-water marks are set above
+ * the window, so that neither a send nor a reply is ever dropped for a
+ * full queue (c-stack-notes §2.1). jwd commits what it has gathered in
+ * one durable transaction, so a window of thousands gives it batches of
+ * thousands. When no reply
  * comes for --timeout ms, every unacknowledged message is sent again: jwd
  * may have been restarted, and a duplicate is harmless (it is recognised
  * by identity and content hash and answered "D").
@@ -33,6 +37,12 @@ static int send_one(void *sock, const pending_t *p)
     return jw_wire_send(sock, f, l, 2, ZMQ_DONTWAIT);
 }
 
+static int by_corr(const void *a, const void *b)
+{
+    uint64_t x = (*(pending_t *const *)a)->corr, y = (*(pending_t *const *)b)->corr;
+    return x < y ? -1 : x > y;
+}
+
 static void tally(jw_traject_counts_t *c, const char *status, size_t len)
 {
     char s[64];
@@ -61,15 +71,22 @@ int replay_to(const replay_opts_t *o)
     void *ctx = zmq_ctx_new(), *sock = NULL;
     jw_source_t *src = NULL;
     pending_t *win = calloc((size_t)o->window, sizeof *win);
+    pending_t **order = calloc((size_t)o->window, sizeof *order); /* resend order */
     jw_traject_counts_t total = {0};
     uint64_t next_corr = 1, resends = 0;
     size_t unacked = 0;
+    long long unacked_bytes = 0;
     int status = 1, done = 0;
     char key_pub[41], key_sec[41], srv[41];
 
     sock = zmq_socket(ctx, ZMQ_DEALER);
     int linger = 0;
+    /* Room for the whole window each way (replies to resends included),
+     * so ZeroMQ never drops a reply for a full queue. */
+    int sndhwm = o->window + 1000, rcvhwm = 2 * o->window + 1000;
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(sock, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm);
+    zmq_setsockopt(sock, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm);
     if (o->curve_server) {
         if (jw_wire_read_key(o->curve_server, 0, srv) || !o->curve_client ||
             jw_wire_read_key(o->curve_client, 1, key_sec) || zmq_curve_public(key_pub, key_sec)) {
@@ -81,7 +98,7 @@ int replay_to(const replay_opts_t *o)
         zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, key_pub, 41);
         zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, key_sec, 41);
     }
-    if (!win || zmq_connect(sock, o->to) != 0) {
+    if (!win || !order || zmq_connect(sock, o->to) != 0) {
         fprintf(stderr, "jw-replay: %s: %s\n", o->to, zmq_strerror(errno));
         goto out;
     }
@@ -92,7 +109,7 @@ int replay_to(const replay_opts_t *o)
     pending_t held_slot = {0};
     while (!done || unacked) {
         /* Fill the window. */
-        while (!done && unacked < (size_t)o->window) {
+        while (!done && unacked < (size_t)o->window && unacked_bytes < o->window_bytes) {
             if (!held) {
                 const char *name, *buf;
                 size_t len;
@@ -121,6 +138,7 @@ int replay_to(const replay_opts_t *o)
             *slot = *held;
             held = NULL;
             unacked++;
+            unacked_bytes += (long long)slot->len;
         }
         /* Replies. */
         zmq_pollitem_t pi = {sock, 0, ZMQ_POLLIN, 0};
@@ -135,6 +153,7 @@ int replay_to(const replay_opts_t *o)
                     if (s->corr != corr) continue;
                     tally(&total, zmq_msg_data(&p[1]), zmq_msg_size(&p[1]));
                     free(s->buf);
+                    unacked_bytes -= (long long)s->len;
                     memset(s, 0, sizeof *s);
                     unacked--;
                     break;
@@ -143,10 +162,16 @@ int replay_to(const replay_opts_t *o)
             }
             jw_wire_close(p, n);
         }
-        /* Silence: send everything unacknowledged again. */
+        /* Silence: send everything unacknowledged again, oldest first:
+         * jwd (restarted) then applies them in the order they were first
+         * sent, as it would have, and not in the ring's slot order. */
         if (unacked && replay_now() - last_reply > o->timeout_ms / 1000.0) {
+            size_t m = 0;
             for (size_t k = 0; k < (size_t)o->window; k++)
-                if (win[k].corr && send_one(sock, &win[k]) == 0) resends++;
+                if (win[k].corr) order[m++] = &win[k];
+            qsort(order, m, sizeof *order, by_corr);
+            for (size_t k = 0; k < m; k++)
+                if (send_one(sock, order[k]) == 0) resends++;
             last_reply = replay_now();
         }
         if (o->progress && replay_now() - last_progress > 0.5) {
@@ -164,6 +189,7 @@ out:
     if (win)
         for (size_t k = 0; k < (size_t)o->window; k++) free(win[k].buf);
     free(win);
+    free(order);
     jw_source_close(src);
     if (sock) zmq_close(sock);
     zmq_ctx_term(ctx);

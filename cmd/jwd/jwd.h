@@ -52,6 +52,7 @@ typedef struct {
     unsigned char hash[32];
     char status[48];         /* the reply, set by the writer */
     int poison;              /* shutdown marker */
+    uint64_t arrival;        /* 1, 2, ... in the order main received them */
 } jwd_item_t;
 
 /* Upper bounds (seconds) of the commit latency histogram buckets; the
@@ -82,7 +83,7 @@ typedef struct {
     char curve_secret[41];
     int curve;
     void *results;           /* PULL, bound by main, used by the writer */
-    void *pub;               /* PUB, bound by main, used by the writer */
+    void *pub;               /* PUB, bound by main, used by the publisher */
     void *catchup;           /* ROUTER, bound by main, used by the catch-up thread */
     /* Thread start reports (workers and writer): main waits for them
      * before it says ready, and tells the writer how many poison pills to
@@ -93,6 +94,16 @@ typedef struct {
      * while it runs): main sends systemd watchdog pings only while it is
      * fresh, so a stuck or dead writer gets the service restarted. */
     _Atomic uint64_t writer_beat_ms;
+    /* Writer -> publisher: after each commit the writer bumps
+     * pub_commits and signals; the publisher reads the events committed
+     * since it last published (its own read transactions), so publishing
+     * never delays the next commit. pub_stop (set by main after the writer
+     * has stopped) makes it publish what is left and return. */
+    uint64_t arrivals;       /* main only: the last arrival number given */
+    pthread_mutex_t pub_mu;
+    pthread_cond_t pub_cv;
+    uint64_t pub_commits;    /* under pub_mu */
+    int pub_stop;            /* under pub_mu */
 } jwd_t;
 
 /* endpoints between threads */
@@ -104,6 +115,8 @@ typedef struct {
 
 void *jwd_worker_main(void *arg);   /* arg: jwd_t* */
 void *jwd_writer_main(void *arg);   /* arg: jwd_t* */
+void *jwd_publisher_main(void *arg); /* arg: jwd_t*; owns d->pub while it runs */
+void jwd_publisher_stop(jwd_t *d);   /* main, after the writer has been joined */
 void *jwd_catchup_main(void *arg);  /* arg: jwd_t* (socket bound inside) */
 int jwd_zap_start(jwd_t *d, const char *allow_file, pthread_t *thread);
 int jwd_secure_socket(jwd_t *d, void *sock, const char *endpoint);

@@ -69,9 +69,9 @@ static void usage(FILE *f)
           "  --events EP          PUB for events (default ipc://DIR/events.sock)\n"
           "  --catchup EP         ROUTER for catch-up and stats (default ipc://DIR/catchup.sock)\n"
           "  --workers N          parse/validate threads (default: number of cores)\n"
-          "  --batch N            most messages per commit (default 500)\n"
+          "  --batch N            most messages per commit (default 5000)\n"
           "  --batch-ms MS        longest wait to fill a batch (default 20)\n"
-          "  --max-in-flight N    accepted, unacknowledged messages at most (default 2000)\n"
+          "  --max-in-flight N    accepted, unacknowledged messages at most (default 10000)\n"
           "  --max-in-flight-bytes N\n"
           "                       their bytes at most (default 100000000); a frame over\n"
           "                       25000000 bytes disconnects its sender\n"
@@ -147,7 +147,8 @@ static void take_request(jwd_t *d, void *router, void *work)
     atomic_fetch_add(&d->stats.received_bytes, it->len);
     atomic_fetch_add(&d->stats.in_flight, 1);
     atomic_fetch_add(&d->stats.in_flight_bytes, it->len);
-    zmq_send(work, &it, sizeof it, 0);
+    it->arrival = ++d->arrivals; /* the writer applies in this order */
+    while (zmq_send(work, &it, sizeof it, 0) != (int)sizeof it && errno == EINTR) {}
 out:
     jw_wire_close(p, n);
 }
@@ -240,8 +241,9 @@ int main(int argc, char **argv)
 {
     jwd_opts_t o = {0};
     jwd_t d;
-    pthread_t *workers = NULL, writer, catchup, zap;
-    int started = 0, writer_started = 0, catchup_started = 0, zap_started = 0, status = 1;
+    pthread_t *workers = NULL, writer, catchup, zap, publisher;
+    int started = 0, writer_started = 0, catchup_started = 0, zap_started = 0, publisher_started = 0,
+        status = 1;
     void *router = NULL, *work = NULL, *acks = NULL;
     char perr[256], keypath[4096], deflog[4096];
     char *ep_ingest = NULL, *ep_events = NULL, *ep_catchup = NULL;
@@ -251,12 +253,16 @@ int main(int argc, char **argv)
     jwd_metrics_t *metrics = NULL;
 
     memset(&d, 0, sizeof d);
+    pthread_mutex_init(&d.pub_mu, NULL);
+    pthread_cond_init(&d.pub_cv, NULL);
     memset(mons, 0, sizeof mons);
     o.profile = "zuid-limburg";
     o.workers = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    o.batch = 500;
+    /* Durable commits of thousands: the fsync and the pages shared by
+     * many messages are paid once per commit (README, Performance). */
+    o.batch = 5000;
     o.batch_ms = 20;
-    o.max_in_flight = 2000;
+    o.max_in_flight = 10000; /* two batches: the workers fill one while the writer commits */
     o.max_in_flight_bytes = 100000000;
     o.events_hwm = 10000;
     static const struct option lo[] = {
@@ -459,13 +465,15 @@ int main(int argc, char **argv)
     for (started = 0; workers && started < o.workers; started++)
         if (pthread_create(&workers[started], NULL, jwd_worker_main, &d)) break;
     if (started == o.workers) writer_started = pthread_create(&writer, NULL, jwd_writer_main, &d) == 0;
-    if (writer_started) catchup_started = pthread_create(&catchup, NULL, jwd_catchup_main, &d) == 0;
+    if (writer_started) publisher_started = pthread_create(&publisher, NULL, jwd_publisher_main, &d) == 0;
+    if (publisher_started) catchup_started = pthread_create(&catchup, NULL, jwd_catchup_main, &d) == 0;
     /* Wait (10 s at most) for every started worker and the writer to say
      * whether it could set itself up. */
     int expect = started + writer_started;
     for (int i = 0; i < 1000 && atomic_load(&d.threads_ok) + atomic_load(&d.threads_failed) < expect; i++)
         usleep(10000);
-    if (started < o.workers || !writer_started || !catchup_started || atomic_load(&d.threads_failed) ||
+    if (started < o.workers || !writer_started || !publisher_started || !catchup_started ||
+        atomic_load(&d.threads_failed) ||
         atomic_load(&d.threads_ok) != expect) {
         jwd_log(LOG_ERR, "cannot start threads (%d of %d workers, writer %s, catch-up %s): %s", started,
                 o.workers, writer_started ? "started" : "not started",
@@ -586,6 +594,11 @@ out:
     }
     for (int i = 0; i < started; i++) pthread_join(workers[i], NULL);
     if (writer_started) pthread_join(writer, NULL);
+    if (publisher_started) {
+        /* after the writer: it publishes the last commits, then stops */
+        jwd_publisher_stop(&d);
+        pthread_join(publisher, NULL);
+    }
     jwd_metrics_stop(metrics);
     if (d.zctx) zmq_ctx_shutdown(d.zctx); /* catch-up and ZAP threads see ETERM */
     if (catchup_started) pthread_join(catchup, NULL);
@@ -605,5 +618,7 @@ out:
     jwd_log(status ? LOG_ERR : LOG_INFO, "stopped (%s)", status ? "error" : "clean");
     tell_parent(&ready_fd, 1);
     jwd_log_close();
+    pthread_cond_destroy(&d.pub_cv);
+    pthread_mutex_destroy(&d.pub_mu);
     return status;
 }

@@ -1,7 +1,10 @@
 /* writer.c - the one LMDB writer: apply batches, commit durably, then
- * acknowledge and publish (acknowledgements and events strictly after the
- * commit that holds them). */
+ * acknowledge and wake the publisher (acknowledgements and events
+ * strictly after the commit that holds them). The publisher thread sends
+ * the committed events on the PUB socket, so that publishing never delays
+ * the next commit. */
 #define _GNU_SOURCE /* memmem */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +111,72 @@ static int read_last(jw_txn_t *txn, void *ctx)
     return jw_store_last_seq(txn, ctx);
 }
 
+void *jwd_publisher_main(void *arg)
+{
+    jwd_t *d = arg;
+    pub_ctx_t pc = {d->pub, 0};
+    uint64_t seen = 0;
+    jw_store_read(d->store, read_last, &pc.last);
+    atomic_store(&d->stats.published_seq, pc.last);
+    for (;;) {
+        pthread_mutex_lock(&d->pub_mu);
+        while (d->pub_commits == seen && !d->pub_stop) pthread_cond_wait(&d->pub_cv, &d->pub_mu);
+        int stop = d->pub_stop;
+        seen = d->pub_commits;
+        pthread_mutex_unlock(&d->pub_mu);
+        /* Commits that come in meanwhile are picked up by this read or
+         * the next: nothing is published twice (from pc.last on). */
+        jw_store_read(d->store, read_events, &pc);
+        atomic_store(&d->stats.published_seq, pc.last);
+        if (stop) break;
+    }
+    return NULL;
+}
+
+void jwd_publisher_stop(jwd_t *d)
+{
+    pthread_mutex_lock(&d->pub_mu);
+    d->pub_stop = 1;
+    pthread_cond_signal(&d->pub_cv);
+    pthread_mutex_unlock(&d->pub_mu);
+}
+
+static void publisher_wake(jwd_t *d)
+{
+    pthread_mutex_lock(&d->pub_mu);
+    d->pub_commits++;
+    pthread_cond_signal(&d->pub_cv);
+    pthread_mutex_unlock(&d->pub_mu);
+}
+
+/* Apply items[0..n) in one durable commit. A batch too large for one
+ * LMDB transaction is split in halves (each its own commit), so a large
+ * --batch can never make the writer fail the same batch forever. */
+static int commit_items(batch_t *b, jwd_item_t **items, size_t n, jw_traject_counts_t *sum, size_t *commits)
+{
+    b->items = items;
+    b->n = n;
+    uint64_t t0 = now_us();
+    int rc = jw_store_write(b->d->store, apply_batch, b);
+    if (rc == JW_STORE_TXN_FULL && n > 1) {
+        size_t h = n / 2;
+        if ((rc = commit_items(b, items, h, sum, commits))) {
+            /* the first half may be stored: the second is not */
+            for (size_t i = h; i < n; i++) items[i]->status[0] = '\0';
+            return rc;
+        }
+        return commit_items(b, items + h, n - h, sum, commits);
+    }
+    if (rc) {
+        for (size_t i = 0; i < n; i++) items[i]->status[0] = '\0';
+        return rc;
+    }
+    jwd_stats_commit(&b->d->stats, now_us() - t0);
+    (*commits)++;
+    jw_traject_counts_add(sum, &b->counts);
+    return 0;
+}
+
 void jwd_stats_commit(jwd_stats_t *s, uint64_t us)
 {
     static const double bounds[JWD_LAT_BUCKETS] = JWD_LAT_BOUNDS;
@@ -123,37 +192,51 @@ void jwd_stats_commit(jwd_stats_t *s, uint64_t us)
 void *jwd_writer_main(void *arg)
 {
     jwd_t *d = arg;
-    void *in = d->results; /* both bound by main; used only here */
-    void *pub = d->pub;
+    void *in = d->results; /* bound by main; used only here */
     void *acks = zmq_socket(d->zctx, ZMQ_PUSH);
     batch_t b = {0};
-    pub_ctx_t pc = {pub, 0};
+    jwd_item_t **items = NULL;
+    size_t n = 0;
     int poisons = 0, zero = 0;
     zmq_setsockopt(acks, ZMQ_SNDHWM, &zero, sizeof zero);
     b.d = d;
-    b.items = calloc((size_t)d->o->batch, sizeof *b.items);
-    if (!b.items || zmq_connect(acks, JWD_ACKS) ||
-        jw_traject_new(d->profile, &b.traject) != JW_TRAJECT_OK) {
+    /* Items in arrival order: the workers parse in parallel and hand on
+     * out of order; one that overtakes waits in park[arrival % pcap] until
+     * those before it are in. Every item in between is in flight, so
+     * fewer than max_in_flight + 1 ever wait. */
+    size_t pcap = (size_t)d->o->max_in_flight + 1;
+    jwd_item_t **park = calloc(pcap, sizeof *park);
+    uint64_t next = 1;
+    items = calloc((size_t)d->o->batch, sizeof *items);
+    if (!items || !park || zmq_connect(acks, JWD_ACKS) || jw_traject_new(d->profile, &b.traject) != JW_TRAJECT_OK) {
         jwd_log(LOG_ERR, "writer: cannot start");
         atomic_fetch_add(&d->threads_failed, 1);
         goto out;
     }
     atomic_store(&d->writer_beat_ms, now_us() / 1000u);
     atomic_fetch_add(&d->threads_ok, 1);
-    jw_store_read(d->store, read_last, &pc.last);
-    atomic_store(&d->stats.published_seq, pc.last);
 
     /* main sets poisons_expected (to the workers that run) when stopping;
      * the idle poll below wakes every 100 ms to look at it (and beat). */
     while (poisons < atomic_load(&d->poisons_expected)) {
-        /* Block for the first item, then take what comes within batch_ms. */
-        b.n = 0;
+        /* Block for the first item, then take what comes within batch_ms:
+         * everything queued while the previous commit ran goes into this
+         * one (at most --batch; main's in-flight caps bound the bytes). */
+        n = 0;
         uint64_t deadline = 0;
-        while (b.n < (size_t)d->o->batch && poisons < atomic_load(&d->poisons_expected)) {
+        while (n < (size_t)d->o->batch && poisons < atomic_load(&d->poisons_expected)) {
             jwd_item_t *it;
             long timeout = 100;
             atomic_store(&d->writer_beat_ms, now_us() / 1000u);
-            if (b.n) {
+            if (park[next % pcap]) {
+                it = park[next % pcap];
+                park[next % pcap] = NULL;
+                if (!n) deadline = now_us() + (uint64_t)d->o->batch_ms * 1000u;
+                items[n++] = it;
+                next++;
+                continue;
+            }
+            if (n) {
                 /* Commit when the batch is full, when batch_ms has passed
                  * since its first message, or as soon as the queue has
                  * been empty for 2 ms: waiting longer only delays acks. */
@@ -162,56 +245,61 @@ void *jwd_writer_main(void *arg)
                 timeout = (long)((deadline - t) / 1000u) + 1;
                 if (timeout > 2) timeout = 2;
             }
-            zmq_pollitem_t pi = {in, 0, ZMQ_POLLIN, 0};
-            if (zmq_poll(&pi, 1, timeout) <= 0) {
-                if (b.n) break;
-                continue;
+            /* Take what is queued without polling first: one zmq_poll per
+             * message costs more than the apply of a small message. */
+            if (zmq_recv(in, &it, sizeof it, ZMQ_DONTWAIT) != (int)sizeof it) {
+                zmq_pollitem_t pi = {in, 0, ZMQ_POLLIN, 0};
+                if (zmq_poll(&pi, 1, timeout) <= 0) {
+                    if (n) break;
+                    continue;
+                }
+                if (zmq_recv(in, &it, sizeof it, 0) != (int)sizeof it) continue;
             }
-            if (zmq_recv(in, &it, sizeof it, 0) != (int)sizeof it) continue;
             if (it->poison) {
                 poisons++;
                 free(it);
                 continue;
             }
-            if (!b.n) deadline = now_us() + (uint64_t)d->o->batch_ms * 1000u;
-            b.items[b.n++] = it;
-        }
-        if (!b.n) continue;
-
-        uint64_t t0 = now_us();
-        int rc = jw_store_write(d->store, apply_batch, &b);
-        uint64_t dt = now_us() - t0;
-        if (rc) {
-            /* Nothing of the batch is stored: send no acks, the senders
-             * resend after their timeout. */
-            jwd_log(LOG_ERR, "writer: batch of %zu not applied (senders will resend): %s", b.n,
-                    jw_traject_strerror(rc));
-            for (size_t i = 0; i < b.n; i++) b.items[i]->status[0] = '\0';
-        } else {
-            jwd_stats_commit(&d->stats, dt);
-            atomic_fetch_add(&d->stats.applied, b.counts.applied);
-            atomic_fetch_add(&d->stats.duplicates, b.counts.duplicates);
-            atomic_fetch_add(&d->stats.deadletters, b.counts.deadletters);
-            for (int l = JW_LAYER_XML; l <= JW_LAYER_RULE; l++)
-                atomic_fetch_add(&d->stats.deadletters_layer[l], b.counts.deadletters_by_layer[l]);
-            atomic_fetch_add(&d->stats.events_emitted, b.counts.events_emitted);
-            atomic_fetch_add(&d->stats.events_retracted, b.counts.events_retracted);
-            for (size_t i = 0; i < b.n; i++) {
-                jwd_item_t *it = b.items[i];
-                if (it->status[0] == 'X')
-                    jwd_log(LOG_NOTICE, "dead letter: %s: %s", it->status + 2,
-                            it->valid ? "identity conflict" : it->err.message);
+            if (it->arrival != next) {
+                assert(it->arrival > next && !park[it->arrival % pcap]);
+                park[it->arrival % pcap] = it;
+                continue;
             }
+            if (!n) deadline = now_us() + (uint64_t)d->o->batch_ms * 1000u;
+            items[n++] = it;
+            next++;
         }
-        for (size_t i = 0; i < b.n; i++) zmq_send(acks, &b.items[i], sizeof b.items[i], 0);
-        if (!rc) {
-            jw_store_read(d->store, read_events, &pc);
-            atomic_store(&d->stats.published_seq, pc.last);
+        if (!n) continue;
+
+        jw_traject_counts_t sum = {0};
+        size_t commits = 0;
+        int rc = commit_items(&b, items, n, &sum, &commits);
+        if (rc) {
+            /* What is not stored gets no ack (status cleared): the
+             * senders resend after their timeout. */
+            jwd_log(LOG_ERR, "writer: batch of %zu not (fully) applied (senders will resend): %s", n,
+                    jw_traject_strerror(rc));
         }
+        atomic_fetch_add(&d->stats.applied, sum.applied);
+        atomic_fetch_add(&d->stats.duplicates, sum.duplicates);
+        atomic_fetch_add(&d->stats.deadletters, sum.deadletters);
+        for (int l = JW_LAYER_XML; l <= JW_LAYER_RULE; l++)
+            atomic_fetch_add(&d->stats.deadletters_layer[l], sum.deadletters_by_layer[l]);
+        atomic_fetch_add(&d->stats.events_emitted, sum.events_emitted);
+        atomic_fetch_add(&d->stats.events_retracted, sum.events_retracted);
+        for (size_t i = 0; i < n; i++) {
+            jwd_item_t *it = items[i];
+            if (it->status[0] == 'X')
+                jwd_log(LOG_NOTICE, "dead letter: %s: %s", it->status + 2,
+                        it->valid ? "identity conflict" : it->err.message);
+        }
+        for (size_t i = 0; i < n; i++) zmq_send(acks, &items[i], sizeof items[i], 0);
+        if (commits) publisher_wake(d);
     }
 out:
     jw_traject_free(b.traject);
-    free(b.items);
+    free(items);
+    free(park); /* empty: main stops only when nothing is in flight */
     zmq_close(acks);
     return NULL;
 }

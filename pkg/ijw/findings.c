@@ -24,7 +24,7 @@
 
 #include "bsn/bsn.h"
 
-#define IS(a, b) ((a) && strcmp((a), (b)) == 0)
+#define IS(a, b) ((a) && (a)[0] == (b)[0] && strcmp((a), (b)) == 0) /* first byte: no call */
 
 int jw_ijw_findings_init(jw_ijw_findings_t *f)
 {

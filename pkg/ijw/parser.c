@@ -213,7 +213,9 @@ static void root_detect(jw_ijw_parser_t *p, const xmlChar *local, const xmlChar 
     }
 }
 
-#define IS(a, b) ((a) && strcmp((const char *)(a), (b)) == 0)
+/* b is a literal: the first byte settles most comparisons without a call
+ * (the SAX handlers compare each element name with hundreds of names). */
+#define IS(a, b) ((a) && (a)[0] == (b)[0] && strcmp((const char *)(a), (b)) == 0)
 
 /* ---- SAX callbacks ---- */
 
@@ -715,6 +717,14 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* ASCII fast path: eight bytes without a high bit at a time. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & UINT64_C(0x8080808080808080)) break;
+            i += 8;
+        }
+        if (i >= len) break;
         unsigned c = s[i];
         if (c < 0x80) { i++; continue; }
         size_t need;

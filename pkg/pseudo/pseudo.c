@@ -10,8 +10,12 @@
 
 #include <sodium.h>
 
+/* Only the HMAC state after the key has been absorbed is kept: each
+ * pseudonym copies it and hashes just the BSN, instead of setting up the
+ * key's inner and outer pads (two SHA-256 blocks) on every call. It is
+ * read, never written, after jw_pseudo_from_key, so threads may share it. */
 struct jw_pseudo {
-    unsigned char key[JW_PSEUDO_KEY_LEN];
+    crypto_auth_hmacsha256_state keyed;
 };
 
 const char *jw_pseudo_strerror(int rc)
@@ -34,7 +38,7 @@ int jw_pseudo_from_key(const unsigned char key[JW_PSEUDO_KEY_LEN], jw_pseudo_t *
     if (sodium_init() < 0) return JW_PSEUDO_EINIT;
     jw_pseudo_t *p = malloc(sizeof *p);
     if (!p) return JW_PSEUDO_ENOMEM;
-    memcpy(p->key, key, JW_PSEUDO_KEY_LEN);
+    crypto_auth_hmacsha256_init(&p->keyed, key, JW_PSEUDO_KEY_LEN);
     *out = p;
     return JW_PSEUDO_OK;
 }
@@ -116,7 +120,7 @@ out:
 void jw_pseudo_free(jw_pseudo_t *p)
 {
     if (!p) return;
-    sodium_memzero(p->key, sizeof p->key);
+    sodium_memzero(&p->keyed, sizeof p->keyed);
     free(p);
 }
 
@@ -124,11 +128,15 @@ int jw_pseudo_yid(const jw_pseudo_t *p, const char *bsn, size_t len,
                   char out[JW_YID_HEX_LEN + 1])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
     if (len != 9) return JW_PSEUDO_EBSN;
     for (size_t i = 0; i < len; i++)
         if (bsn[i] < '0' || bsn[i] > '9') return JW_PSEUDO_EBSN;
-    crypto_auth_hmacsha256(mac, (const unsigned char *)bsn, len, p->key);
+    st = p->keyed;
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)bsn, len);
+    crypto_auth_hmacsha256_final(&st, mac);
     sodium_bin2hex(out, JW_YID_HEX_LEN + 1, mac, JW_YID_HEX_LEN / 2);
     sodium_memzero(mac, sizeof mac);
+    sodium_memzero(&st, sizeof st);
     return JW_PSEUDO_OK;
 }

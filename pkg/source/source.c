@@ -284,7 +284,12 @@ static int walk_dir(jw_source_t *s, const char *dir, dirid_t *up, int depth)
             break;
         }
         snprintf(p, len, "%s/%s", dir, e->d_name);
-        if (lstat(p, &st) != 0) {
+        /* The entry's type, where the file system gives it, saves an
+         * lstat per file (links and unknown types are still looked at;
+         * read_file checks the file again when it opens it). */
+        if (e->d_type == DT_REG || e->d_type == DT_DIR) {
+            st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
+        } else if (lstat(p, &st) != 0) {
             rc = add_item(s, p, errno, 0); /* vanished meanwhile */
             continue;
         }
