@@ -113,14 +113,14 @@ static const char *num_format(jw_ind_unit_t u)
     }
 }
 
-static int render_xlsx(const jw_ind_result_t *r, const jw_profile_t *profile, jw_json_t *o, char *err,
-                       size_t errlen)
+/* Write a workbook filled by fill(wb, ctx) into o: libxlsxwriter writes to
+ * a file, so it goes through a private temporary directory that is removed
+ * again. Returns 0, or -1 with err set. */
+static int write_workbook(void (*fill)(lxw_workbook *, const void *), const void *ctx, jw_json_t *o,
+                          char *err, size_t errlen)
 {
-    const jw_ind_def_t *d = r->def;
-    char dir[] = "/tmp/jw-xlsx-XXXXXX", path[64], per[16], pernl[40], line[256];
-    const char *tmp = getenv("TMPDIR");
+    char dir[] = "/tmp/jw-xlsx-XXXXXX", path[64];
     int rc = -1;
-    (void)tmp;
     if (!mkdtemp(dir)) {
         snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
         return -1;
@@ -132,71 +132,7 @@ static int render_xlsx(const jw_ind_result_t *r, const jw_profile_t *profile, jw
         snprintf(err, errlen, "cannot create the workbook");
         goto out;
     }
-    {
-        char sheet[32];
-        snprintf(sheet, sizeof sheet, "%s", d->id);
-        lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
-        lxw_format *bold = workbook_add_format(wb);
-        format_set_bold(bold);
-        lxw_format *head = workbook_add_format(wb);
-        format_set_bold(head);
-        format_set_bg_color(head, 0xF3F3F3);
-        format_set_text_wrap(head);
-        lxw_format *grey = workbook_add_format(wb);
-        format_set_font_color(grey, 0x888888);
-        format_set_align(grey, LXW_ALIGN_RIGHT);
-        lxw_format *nf[JW_IND_MAX_COLS];
-        for (size_t c = 0; c < d->n_cols; c++) {
-            nf[c] = workbook_add_format(wb);
-            format_set_num_format(nf[c], num_format(d->cols[c].unit));
-        }
-        snprintf(line, sizeof line, "%s %s", d->id, d->name);
-        worksheet_write_string(ws, 0, 0, line, bold);
-        snprintf(line, sizeof line, "Profiel %s; gegevens t/m %s%s", r->status.profile, "", "");
-        {
-            char hz[40] = "\xe2\x80\x93";
-            if (r->status.horizon != JW_DATE_NONE) {
-                int y, m, dd;
-                jw_date_to_ymd(r->status.horizon, &y, &m, &dd);
-                snprintf(hz, sizeof hz, "%d %s %d", dd, jw_nlfmt_month_abbr(m), y);
-            }
-            snprintf(line, sizeof line, "Profiel %s; gegevens t/m %s%s", r->status.profile, hz,
-                     r->public_ ? "; publieksweergave (kleine aantallen onderdrukt)" : "");
-        }
-        worksheet_write_string(ws, 1, 0, line, NULL);
-        /* the header on row 4 (index 3), data from row 5 */
-        static const char *fixed[] = {"periode", "periodecode", "lopend", "uitsplitsing", "code", "naam"};
-        for (int c = 0; c < 6; c++) worksheet_write_string(ws, 3, (lxw_col_t)c, fixed[c], head);
-        for (size_t c = 0; c < d->n_cols; c++)
-            worksheet_write_string(ws, 3, (lxw_col_t)(6 + c), jwi_nl_column(d, c), head);
-        for (size_t i = 0; i < r->n_rows; i++) {
-            const jw_ind_row_t *row = &r->rows[i];
-            lxw_row_t y = (lxw_row_t)(4 + i);
-            jw_ind_period_format(row->period, per);
-            jw_nlfmt_period(row->period, pernl, sizeof pernl);
-            worksheet_write_string(ws, y, 0, pernl, NULL);
-            worksheet_write_string(ws, y, 1, per, NULL);
-            worksheet_write_string(ws, y, 2, row->partial ? "ja" : "nee", NULL);
-            worksheet_write_string(ws, y, 3, jw_nlfmt_by(row->by), NULL);
-            worksheet_write_string(ws, y, 4, row->key, NULL);
-            worksheet_write_string(ws, y, 5, row_name(row), NULL);
-            for (size_t c = 0; c < d->n_cols; c++) {
-                lxw_col_t x = (lxw_col_t)(6 + c);
-                if (row->v[c].state == JW_IND_V_OK) worksheet_write_number(ws, y, x, published(row->v[c].v, d->cols[c].unit), nf[c]);
-                else if (row->v[c].state == JW_IND_V_SUPPRESSED) worksheet_write_string(ws, y, x, "x", grey);
-            }
-        }
-        lxw_row_t foot = (lxw_row_t)(5 + r->n_rows);
-        worksheet_write_string(ws, foot, 0,
-                               "x = onderdrukt (kleine aantallen); leeg = geen waarde; "
-                               "lopend = de periode loopt door na de datahorizon", NULL);
-        worksheet_set_column(ws, 0, 0, 22, NULL);
-        worksheet_set_column(ws, 1, 4, 12, NULL);
-        worksheet_set_column(ws, 5, 5, 30, NULL);
-        worksheet_set_column(ws, 6, (lxw_col_t)(5 + d->n_cols), 16, NULL);
-        worksheet_freeze_panes(ws, 4, 0);
-        (void)profile;
-    }
+    fill(wb, ctx);
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(e));
@@ -211,6 +147,76 @@ out:
     unlink(path);
     rmdir(dir);
     return rc;
+}
+
+/* One indicator as a sheet: ctx is the query result. */
+static void indicator_sheet(lxw_workbook *wb, const void *ctx)
+{
+    const jw_ind_result_t *r = ctx;
+    const jw_ind_def_t *d = r->def;
+    char per[16], pernl[40], line[256];
+    char sheet[32];
+    snprintf(sheet, sizeof sheet, "%s", d->id);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    lxw_format *head = workbook_add_format(wb);
+    format_set_bold(head);
+    format_set_bg_color(head, 0xF3F3F3);
+    format_set_text_wrap(head);
+    lxw_format *grey = workbook_add_format(wb);
+    format_set_font_color(grey, 0x888888);
+    format_set_align(grey, LXW_ALIGN_RIGHT);
+    lxw_format *nf[JW_IND_MAX_COLS];
+    for (size_t c = 0; c < d->n_cols; c++) {
+        nf[c] = workbook_add_format(wb);
+        format_set_num_format(nf[c], num_format(d->cols[c].unit));
+    }
+    snprintf(line, sizeof line, "%s %s", d->id, d->name);
+    worksheet_write_string(ws, 0, 0, line, bold);
+    snprintf(line, sizeof line, "Profiel %s; gegevens t/m %s%s", r->status.profile, "", "");
+    {
+        char hz[40] = "\xe2\x80\x93";
+        if (r->status.horizon != JW_DATE_NONE) {
+            int y, m, dd;
+            jw_date_to_ymd(r->status.horizon, &y, &m, &dd);
+            snprintf(hz, sizeof hz, "%d %s %d", dd, jw_nlfmt_month_abbr(m), y);
+        }
+        snprintf(line, sizeof line, "Profiel %s; gegevens t/m %s%s", r->status.profile, hz,
+                 r->public_ ? "; publieksweergave (kleine aantallen onderdrukt)" : "");
+    }
+    worksheet_write_string(ws, 1, 0, line, NULL);
+    /* the header on row 4 (index 3), data from row 5 */
+    static const char *fixed[] = {"periode", "periodecode", "lopend", "uitsplitsing", "code", "naam"};
+    for (int c = 0; c < 6; c++) worksheet_write_string(ws, 3, (lxw_col_t)c, fixed[c], head);
+    for (size_t c = 0; c < d->n_cols; c++)
+        worksheet_write_string(ws, 3, (lxw_col_t)(6 + c), jwi_nl_column(d, c), head);
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const jw_ind_row_t *row = &r->rows[i];
+        lxw_row_t y = (lxw_row_t)(4 + i);
+        jw_ind_period_format(row->period, per);
+        jw_nlfmt_period(row->period, pernl, sizeof pernl);
+        worksheet_write_string(ws, y, 0, pernl, NULL);
+        worksheet_write_string(ws, y, 1, per, NULL);
+        worksheet_write_string(ws, y, 2, row->partial ? "ja" : "nee", NULL);
+        worksheet_write_string(ws, y, 3, jw_nlfmt_by(row->by), NULL);
+        worksheet_write_string(ws, y, 4, row->key, NULL);
+        worksheet_write_string(ws, y, 5, row_name(row), NULL);
+        for (size_t c = 0; c < d->n_cols; c++) {
+            lxw_col_t x = (lxw_col_t)(6 + c);
+            if (row->v[c].state == JW_IND_V_OK) worksheet_write_number(ws, y, x, published(row->v[c].v, d->cols[c].unit), nf[c]);
+            else if (row->v[c].state == JW_IND_V_SUPPRESSED) worksheet_write_string(ws, y, x, "x", grey);
+        }
+    }
+    lxw_row_t foot = (lxw_row_t)(5 + r->n_rows);
+    worksheet_write_string(ws, foot, 0,
+                           "x = onderdrukt (kleine aantallen); leeg = geen waarde; "
+                           "lopend = de periode loopt door na de datahorizon", NULL);
+    worksheet_set_column(ws, 0, 0, 22, NULL);
+    worksheet_set_column(ws, 1, 4, 12, NULL);
+    worksheet_set_column(ws, 5, 5, 30, NULL);
+    worksheet_set_column(ws, 6, (lxw_col_t)(5 + d->n_cols), 16, NULL);
+    worksheet_freeze_panes(ws, 4, 0);
 }
 
 /* ---- the monthly report as a workbook ---- */
@@ -404,37 +410,15 @@ static void render_report_sheets(lxw_workbook *wb, const jwi_report_t *rep, cons
     worksheet_freeze_panes(ws, 4, 0);
 }
 
-static int render_report_xlsx(const jwi_report_t *rep, const jw_profile_t *profile, jw_json_t *o, char *err,
-                              size_t errlen)
+typedef struct {
+    const jwi_report_t *rep;
+    const jw_profile_t *profile;
+} report_ctx_t;
+
+static void report_sheets(lxw_workbook *wb, const void *ctx)
 {
-    char dir[] = "/tmp/jw-xlsx-XXXXXX", path[64];
-    int rc = -1;
-    if (!mkdtemp(dir)) {
-        snprintf(err, errlen, "cannot create a temporary directory: %s", strerror(errno));
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/out.xlsx", dir);
-    lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = dir};
-    lxw_workbook *wb = workbook_new_opt(path, &opt);
-    if (!wb) {
-        snprintf(err, errlen, "cannot create the workbook");
-        goto out;
-    }
-    render_report_sheets(wb, rep, profile);
-    lxw_error e = workbook_close(wb);
-    if (e != LXW_NO_ERROR) {
-        snprintf(err, errlen, "cannot write the workbook: %s", lxw_strerror(e));
-        goto out;
-    }
-    if (read_file(path, o)) {
-        snprintf(err, errlen, "cannot read the workbook back");
-        goto out;
-    }
-    rc = 0;
-out:
-    unlink(path);
-    rmdir(dir);
-    return rc;
+    const report_ctx_t *c = ctx;
+    render_report_sheets(wb, c->rep, c->profile);
 }
 
 static int export_report(jwi_t *app, int xlsx, const jwi_params_t *p, jw_json_t *out, const char **ctype,
@@ -451,7 +435,8 @@ static int export_report(jwi_t *app, int xlsx, const jwi_params_t *p, jw_json_t 
     snprintf(fname, fcap, "jw-rapport-%s-%04d-%02d-%s.xlsx", jw_profile_name(app->profile), rep.m.year, rep.m.index,
              rep.gem ? rep.gem : "regio");
     *ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    rc = render_report_xlsx(&rep, app->profile, out, err, errlen) ? JW_IND_EIO : 0;
+    report_ctx_t rc_ctx = {&rep, app->profile};
+    rc = write_workbook(report_sheets, &rc_ctx, out, err, errlen) ? JW_IND_EIO : 0;
     jwi_report_free(&rep);
     return rc;
 }
@@ -513,7 +498,7 @@ int jwi_export(jwi_t *app, const char *what, const jwi_params_t *p, jw_json_t *o
              xlsx ? "xlsx" : "csv");
     if (xlsx) {
         *ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        rc = render_xlsx(&r, app->profile, out, err, errlen) ? JW_IND_EIO : 0;
+        rc = write_workbook(indicator_sheet, &r, out, err, errlen) ? JW_IND_EIO : 0;
     } else {
         *ctype = "text/csv; charset=utf-8";
         render_csv_nl(&r, out);
