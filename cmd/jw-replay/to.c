@@ -3,7 +3,8 @@
  * At most --window messages, and at most --window-bytes of them, are
  * unacknowledged at a time; the socket's high-water marks are set above
  * the window, so that neither a send nor a reply is ever dropped for a
- * full queue (c-stack-notes §2.1). jwd commits what it has gathered in
+ * full queue (a ROUTER/DEALER at its high-water mark drops or blocks
+ * silently). jwd commits what it has gathered in
  * one durable transaction, so a window of thousands gives it batches of
  * thousands. When no reply
  * comes for --timeout ms, every unacknowledged message is sent again: jwd

@@ -94,7 +94,8 @@ static int publish_cb(uint64_t seq, const void *data, size_t len, void *ctx)
     const void *frames[2] = {topic, data};
     size_t lens[2] = {(size_t)n, len};
     /* PUB never blocks: a slow subscriber loses events and catches up
-     * through the catch-up endpoint by seq (c-stack-notes §2.2). */
+     * through the catch-up endpoint by seq (PUB drops for a subscriber
+     * whose queue is full; it never waits). */
     jw_wire_send(p->pub, frames, lens, 2, ZMQ_DONTWAIT);
     p->last = seq;
     return 0;

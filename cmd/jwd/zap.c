@@ -1,6 +1,6 @@
 /* zap.c - CURVE client authentication (ZAP, RFC 27).
  * Without a ZAP handler libzmq's CURVE server accepts ANY client key
- * (c-stack-notes §2.4); this handler admits only the public keys listed in
+ * as soon as the handshake succeeds; this handler admits only the public keys listed in
  * the allow file (Z85, one per line; lines starting with '#' are comments). */
 #include <errno.h>
 #include <stdio.h>

@@ -67,7 +67,7 @@ int jw_ijw_schema_new(jw_ijw_schema_t **out)
     const struct jw_xsd_file *all = xsd_find("all.xsd");
 
     /* 2.9.14 initialises the XSD type tables lazily behind a plain flag;
-     * do it here, before any thread can race on it (c-stack-notes §1.2). */
+     * do it here, before any thread can race on it. */
     xmlInitParser();
     xmlSchemaInitTypes();
     if (!all) goto out;
