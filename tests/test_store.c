@@ -287,10 +287,10 @@ Test(store, schema_version_written_and_checked)
     uint64_t v = 0;
     jw_store_t *s = open_or_die(dir, NULL);
     cr_assert_eq(jw_store_read(s, read_schema, &v), 0);
-    cr_assert_eq(v, 2);
-    cr_assert_eq(JW_STORE_SCHEMA_VERSION, 2);
+    cr_assert_eq(v, 3);
+    cr_assert_eq(JW_STORE_SCHEMA_VERSION, 3);
     /* Pretend a newer jw wrote this store. */
-    uint64_t newer = 3;
+    uint64_t newer = 4;
     cr_assert_eq(jw_store_write(s, put_schema, &newer), 0);
     jw_store_close(s);
 
@@ -301,6 +301,20 @@ Test(store, schema_version_written_and_checked)
     cr_assert_eq(jw_store_open(dir, &ro, &s), JW_STORE_ESCHEMA);
     cr_assert_null(s);
     cr_assert_not_null(strstr(jw_store_strerror(JW_STORE_ESCHEMA), "schema version"));
+}
+
+/* A store of the layout before binary event records (schema 2: JSON in
+ * the log) is refused, not misread. */
+Test(store, schema_2_store_refused)
+{
+    const char *dir = sub("s2");
+    jw_store_t *s = open_or_die(dir, NULL);
+    uint64_t older = 2;
+    cr_assert_eq(jw_store_write(s, put_schema, &older), 0);
+    jw_store_close(s);
+    s = NULL;
+    cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_ESCHEMA);
+    cr_assert_null(s);
 }
 
 /* ---- get/put/del/iter ---- */

@@ -60,8 +60,8 @@ static void derive_with(const jw_profile_t *p, const rec_alloc_t *a, size_t n, c
                         size_t nq, derivation_t *d)
 {
     memset(d, 0, sizeof *d);
-    jw_json_init(&d->text);
-    jw_json_init(&d->one);
+    jw_event_w_init(&d->text);
+    jw_event_w_init(&d->one);
     cr_assert_eq(traject_derive(p, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", a, n, NULL, 0, q, nq, d), 0);
 }
 
@@ -73,8 +73,8 @@ static void derive(const jw_profile_t *p, const rec_alloc_t *a, size_t n, deriva
 static void derivation_free(derivation_t *d)
 {
     free(d->ev);
-    jw_json_free(&d->text);
-    jw_json_free(&d->one);
+    jw_event_w_free(&d->text);
+    jw_event_w_free(&d->one);
 }
 
 /* The start event of toewijzing tn, as text (NUL-terminated copy). */
@@ -83,9 +83,13 @@ static char *start_of(const derivation_t *d, int tn)
     char pat[48];
     snprintf(pat, sizeof pat, "\"toewijzing\":%d,", tn);
     for (size_t i = 0; i < d->n; i++) {
-        const char *b = d->text.buf + d->ev[i].body_off;
+        const uint8_t *b = d->text.buf + d->ev[i].body_off;
         size_t len = d->ev[i].body_len;
-        char *s = strndup(b, len);
+        jw_json_t j;
+        jw_json_init(&j);
+        cr_assert_eq(jw_event_body_json(b, len, &j), 0);
+        char *s = strndup(j.buf, j.len);
+        jw_json_free(&j);
         cr_assert_not_null(s);
         if (strstr(s, "\"type\":\"start\"")) {
             /* The first "toewijzing" of a start body is its own. */

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "event/event.h"
 #include "ijw/ijw.h"
 #include "profile/profile.h"
 #include "store/store.h"
@@ -171,7 +172,12 @@ static inline int live_cb(const void *k, size_t kl, const void *v, size_t vl, vo
         l->cap = l->cap ? l->cap * 2 : 32;
         l->json = realloc(l->json, l->cap * sizeof *l->json);
     }
-    l->json[l->n] = strndup(ev, evlen);
+    /* the store keeps binary records; tests read the JSON every edge shows */
+    jw_json_t j;
+    jw_json_init(&j);
+    cr_assert_eq(jw_event_json(ev, evlen, jw_store_seq_from_key(v), &j), 0);
+    l->json[l->n] = strndup(j.buf, j.len);
+    jw_json_free(&j);
     l->n++;
     return 0;
 }

@@ -3,7 +3,6 @@
  *   deadletters                     dead letters as JSON Lines
  *   youth BSN|-                     one youth's live events and episodes
  * The store is opened read-only; readers never block jwd's writer. */
-#define _GNU_SOURCE /* memmem */
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,16 +12,19 @@
 #include <sodium.h>
 
 #include "bsn/bsn.h"
+#include "event/event.h"
 #include "jwctl.h"
 #include "pseudo/pseudo.h"
 #include "store/store.h"
 #include "traject/traject.h"
 
 typedef struct {
-    char *json;        /* owned copy */
+    char *json;        /* owned: the event as JSON (event.h) */
     size_t len;
     char date[11];
     char id[17];
+    char type[20], segment[32], gemeente[9], aanbieder[9], cls[16];
+    int64_t toewijzing; /* -1 when absent */
 } ev_t;
 
 typedef struct {
@@ -31,32 +33,30 @@ typedef struct {
     const char *yid;   /* filter, or NULL */
     uint64_t since;
     int failed;
+    jw_json_t text;    /* scratch for the JSON of one event */
 } ev_list_t;
 
-/* Copy the value of "key":"..." from a JSON object (first occurrence). */
-static void json_field(const char *json, size_t len, const char *key, char *out, size_t cap)
+/* The event record's yid matches the filter (or there is none). */
+static int wanted(const ev_list_t *l, const jw_event_view_t *v)
 {
-    char pat[32];
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    const char *p = memmem(json, len, pat, strlen(pat));
-    out[0] = '\0';
-    if (!p) return;
-    p += strlen(pat);
-    size_t k = 0;
-    while (p + k < json + len && p[k] != '"' && k + 1 < cap) {
-        out[k] = p[k];
-        k++;
-    }
-    out[k] = '\0';
+    char y[40];
+    if (!l->yid) return 1;
+    return jw_event_get_str(v, JW_EK_YID, y, sizeof y) == 0 && strcmp(y, l->yid) == 0;
 }
 
-static int keep_event(ev_list_t *l, const void *val, size_t vlen)
+static void field(const jw_event_view_t *v, jw_event_key_t k, char *out, size_t cap)
 {
-    if (l->yid) {
-        char y[40];
-        json_field(val, vlen, "yid", y, sizeof y);
-        if (strcmp(y, l->yid) != 0) return 0;
+    if (jw_event_get_str(v, k, out, cap)) out[0] = '\0';
+}
+
+static int keep_event(ev_list_t *l, uint64_t seq, const void *val, size_t vlen)
+{
+    jw_event_view_t v;
+    if (jw_event_view(val, vlen, &v)) {
+        fprintf(stderr, "jwctl: event %llu: %s\n", (unsigned long long)seq, jw_event_strerror(JW_EVENT_EBADREC));
+        return -1;
     }
+    if (!wanted(l, &v)) return 0;
     if (l->n == l->cap) {
         size_t ncap = l->cap ? l->cap * 2 : 1024;
         ev_t *ne = realloc(l->ev, ncap * sizeof *ne);
@@ -64,28 +64,35 @@ static int keep_event(ev_list_t *l, const void *val, size_t vlen)
         l->ev = ne;
         l->cap = ncap;
     }
+    if (jw_event_json(val, vlen, seq, &l->text)) return -1;
     ev_t *e = &l->ev[l->n];
-    e->json = malloc(vlen + 1);
+    memset(e, 0, sizeof *e);
+    e->json = strndup(l->text.buf, l->text.len);
     if (!e->json) return -1;
-    memcpy(e->json, val, vlen);
-    e->json[vlen] = '\0';
-    e->len = vlen;
-    json_field(val, vlen, "date", e->date, sizeof e->date);
-    json_field(val, vlen, "id", e->id, sizeof e->id);
+    e->len = l->text.len;
+    field(&v, JW_EK_DATE, e->date, sizeof e->date);
+    sodium_bin2hex(e->id, sizeof e->id, v.id, 8);
+    field(&v, JW_EK_TYPE, e->type, sizeof e->type);
+    field(&v, JW_EK_SEGMENT, e->segment, sizeof e->segment);
+    field(&v, JW_EK_GEMEENTE, e->gemeente, sizeof e->gemeente);
+    field(&v, JW_EK_AANBIEDER, e->aanbieder, sizeof e->aanbieder);
+    field(&v, JW_EK_CLASS, e->cls, sizeof e->cls);
+    if (jw_event_get_int(&v, JW_EK_TOEWIJZING, &e->toewijzing)) e->toewijzing = -1;
     l->n++;
     return 0;
 }
 
 static int print_event_cb(uint64_t seq, const void *val, size_t vlen, void *ctx)
 {
-    (void)seq;
     ev_list_t *l = ctx;
-    if (l->yid) {
-        char y[40];
-        json_field(val, vlen, "yid", y, sizeof y);
-        if (strcmp(y, l->yid) != 0) return 0;
+    jw_event_view_t v;
+    if (jw_event_view(val, vlen, &v)) {
+        fprintf(stderr, "jwctl: event %llu: %s\n", (unsigned long long)seq, jw_event_strerror(JW_EVENT_EBADREC));
+        return -1;
     }
-    fwrite(val, 1, vlen, stdout);
+    if (!wanted(l, &v)) return 0;
+    if (jw_event_json(val, vlen, seq, &l->text)) return -1;
+    fwrite(l->text.buf, 1, l->text.len, stdout);
     fputc('\n', stdout);
     return 0;
 }
@@ -106,7 +113,7 @@ static int live_cb(const void *key, size_t klen, const void *val, size_t vlen, v
     size_t evlen;
     if (vlen != 8) return -1;
     if (jw_store_get(c->txn, JW_DB_EVENTS, val, 8, &ev, &evlen) != 0) return -1;
-    return keep_event(c->list, ev, evlen) ? -1 : 0;
+    return keep_event(c->list, jw_store_seq_from_key(val), ev, evlen) ? -1 : 0;
 }
 
 static int cmp_ev(const void *a, const void *b)
@@ -132,6 +139,7 @@ static void free_list(ev_list_t *l)
 {
     for (size_t i = 0; i < l->n; i++) free(l->ev[i].json);
     free(l->ev);
+    jw_json_free(&l->text);
 }
 
 static int open_store(const char *state, jw_store_t **store)
@@ -275,27 +283,20 @@ int jwctl_youth(const char *state, const char *key_file, int argc, char **argv)
     printf("  %-10s %-8s %-14s %-10s %-10s %-10s %s\n", "toewijzing", "gemeente", "segment", "aanbieder",
            "start", "end", "class");
     for (size_t i = 0; i < l.n; i++) {
-        char type[20], seg[32], gem[9], aan[9], cls[16], tw[16] = "";
-        json_field(l.ev[i].json, l.ev[i].len, "type", type, sizeof type);
-        if (strcmp(type, "start") != 0) continue;
-        json_field(l.ev[i].json, l.ev[i].len, "segment", seg, sizeof seg);
-        json_field(l.ev[i].json, l.ev[i].len, "gemeente", gem, sizeof gem);
-        json_field(l.ev[i].json, l.ev[i].len, "aanbieder", aan, sizeof aan);
-        json_field(l.ev[i].json, l.ev[i].len, "class", cls, sizeof cls);
-        const char *t = memmem(l.ev[i].json, l.ev[i].len, "\"toewijzing\":", 13);
-        if (t) sscanf(t + 13, "%15[0-9]", tw);
+        const ev_t *e = &l.ev[i];
+        char tw[24] = "";
+        if (strcmp(e->type, "start") != 0) continue;
+        if (e->toewijzing >= 0) snprintf(tw, sizeof tw, "%lld", (long long)e->toewijzing);
         /* The matching stop, if any. */
         char end[11] = "open";
         for (size_t k = 0; k < l.n; k++) {
-            char ty[20], g2[9], tw2[16] = "";
-            json_field(l.ev[k].json, l.ev[k].len, "type", ty, sizeof ty);
-            if (strcmp(ty, "stop") != 0) continue;
-            json_field(l.ev[k].json, l.ev[k].len, "gemeente", g2, sizeof g2);
-            const char *t2 = memmem(l.ev[k].json, l.ev[k].len, "\"toewijzing\":", 13);
-            if (t2) sscanf(t2 + 13, "%15[0-9]", tw2);
-            if (strcmp(g2, gem) == 0 && strcmp(tw2, tw) == 0) snprintf(end, sizeof end, "%s", l.ev[k].date);
+            const ev_t *s2 = &l.ev[k];
+            if (strcmp(s2->type, "stop") == 0 && strcmp(s2->gemeente, e->gemeente) == 0 &&
+                s2->toewijzing == e->toewijzing)
+                snprintf(end, sizeof end, "%s", s2->date);
         }
-        printf("  %-10s %-8s %-14s %-10s %-10s %-10s %s\n", tw, gem, seg, aan, l.ev[i].date, end, cls);
+        const char *tw_s = tw, *gem = e->gemeente, *seg = e->segment, *aan = e->aanbieder, *cls = e->cls;
+        printf("  %-10s %-8s %-14s %-10s %-10s %-10s %s\n", tw_s, gem, seg, aan, e->date, end, cls);
     }
     printf("live events:\n");
     for (size_t i = 0; i < l.n; i++) {

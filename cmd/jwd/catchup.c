@@ -14,6 +14,7 @@
 
 #include <zmq.h>
 
+#include "event/event.h"
 #include "jwd.h"
 #include "wire/wire.h"
 
@@ -24,6 +25,7 @@ typedef struct {
     size_t id_len;
     uint64_t last;
     uint64_t left;
+    jw_json_t *text; /* the JSON of one event (the thread's scratch) */
 } since_ctx_t;
 
 static int send_event(uint64_t seq, const void *data, size_t len, void *ctx)
@@ -31,8 +33,16 @@ static int send_event(uint64_t seq, const void *data, size_t len, void *ctx)
     since_ctx_t *c = ctx;
     char num[24];
     int n = snprintf(num, sizeof num, "%llu", (unsigned long long)seq);
-    const void *f[4] = {c->id, "EV", num, data};
-    size_t l[4] = {c->id_len, 2, (size_t)n, len};
+    /* The event as JSON (event.h); a record that does not read is sent as
+     * an empty object, so the subscriber counts it as unreadable by seq
+     * and nothing is silently skipped. */
+    if (jw_event_json(data, len, seq, c->text)) {
+        jw_json_reset(c->text);
+        jw_json_raw(c->text, "{}", 2);
+        if (jw_json_finish(c->text)) return -1;
+    }
+    const void *f[4] = {c->id, "EV", num, c->text->buf};
+    size_t l[4] = {c->id_len, 2, (size_t)n, c->text->len};
     if (jw_wire_send(c->sock, f, l, 4, ZMQ_DONTWAIT)) return -1; /* client queue full: cut */
     c->last = seq;
     return --c->left ? 0 : JW_STORE_ITER_STOP;
@@ -85,6 +95,8 @@ void *jwd_catchup_main(void *arg)
     void *sock = d->catchup;
     zmq_msg_t parts[4];
     int n;
+    jw_json_t text;
+    jw_json_init(&text);
     for (;;) {
         if (jw_wire_recv(sock, parts, 4, &n, 0)) {
             if (errno == ETERM) break;
@@ -99,7 +111,7 @@ void *jwd_catchup_main(void *arg)
         if (strcmp(cmd, "SINCE") == 0) {
             uint64_t max = strtoull(a2, NULL, 10);
             since_ctx_t c = {sock, id, id_len, strtoull(a1, NULL, 10),
-                             max && max < JWD_CATCHUP_MAX ? max : JWD_CATCHUP_MAX};
+                             max && max < JWD_CATCHUP_MAX ? max : JWD_CATCHUP_MAX, &text};
             jw_traject_totals_t t = {0};
             atomic_fetch_add(&d->stats.catchup_requests, 1);
             if (jw_store_read(d->store, read_since, &c) == -1) {
@@ -123,5 +135,6 @@ void *jwd_catchup_main(void *arg)
         }
         jw_wire_close(parts, n);
     }
+    jw_json_free(&text);
     return NULL;
 }

@@ -3,7 +3,6 @@
  * strictly after the commit that holds them). The publisher thread sends
  * the committed events on the PUB socket, so that publishing never delays
  * the next commit. */
-#define _GNU_SOURCE /* memmem */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include <zmq.h>
 
+#include "event/event.h"
 #include "jwd.h"
 #include "wire/wire.h"
 
@@ -69,35 +69,28 @@ static int apply_batch(jw_txn_t *txn, void *ctx)
 typedef struct {
     void *pub;
     uint64_t last;
+    jw_json_t text; /* the JSON of one event */
 } pub_ctx_t;
-
-/* The string value after key in data[0..len), up to cap-1 bytes. */
-static void copy_value(const void *data, size_t len, const char *key, char *out, size_t cap)
-{
-    const char *end = (const char *)data + len;
-    const char *v = memmem(data, len, key, strlen(key));
-    size_t k = 0;
-    if (v)
-        for (v += strlen(key); v < end && *v != '"' && k + 1 < cap; v++) out[k++] = *v;
-    out[k] = '\0';
-}
 
 static int publish_cb(uint64_t seq, const void *data, size_t len, void *ctx)
 {
     pub_ctx_t *p = ctx;
     char topic[48] = "", type[24] = "", gem[9] = "";
-    /* Bounded copies: the data points into the LMDB map and has no NUL
-     * (sscanf would look for one past the page: SIGBUS, found by bench). */
-    copy_value(data, len, "\"type\":\"", type, sizeof type);
-    copy_value(data, len, "\"gemeente\":\"", gem, sizeof gem);
+    jw_event_view_t v;
+    /* The topic from the record's typed fields; the frame is the event's
+     * JSON (event.h), exactly what subscribers always got. A record that
+     * does not read is skipped with its seq (it cannot be shown). */
+    p->last = seq;
+    if (jw_event_view(data, len, &v) || jw_event_json(data, len, seq, &p->text)) return 0;
+    if (jw_event_get_str(&v, JW_EK_TYPE, type, sizeof type)) type[0] = '\0';
+    if (jw_event_get_str(&v, JW_EK_GEMEENTE, gem, sizeof gem)) gem[0] = '\0';
     int n = snprintf(topic, sizeof topic, "%s.%s", type, gem);
-    const void *frames[2] = {topic, data};
-    size_t lens[2] = {(size_t)n, len};
+    const void *frames[2] = {topic, p->text.buf};
+    size_t lens[2] = {(size_t)n, p->text.len};
     /* PUB never blocks: a slow subscriber loses events and catches up
      * through the catch-up endpoint by seq (PUB drops for a subscriber
      * whose queue is full; it never waits). */
     jw_wire_send(p->pub, frames, lens, 2, ZMQ_DONTWAIT);
-    p->last = seq;
     return 0;
 }
 
@@ -115,8 +108,9 @@ static int read_last(jw_txn_t *txn, void *ctx)
 void *jwd_publisher_main(void *arg)
 {
     jwd_t *d = arg;
-    pub_ctx_t pc = {d->pub, 0};
+    pub_ctx_t pc = {d->pub, 0, {0}};
     uint64_t seen = 0;
+    jw_json_init(&pc.text);
     jw_store_read(d->store, read_last, &pc.last);
     atomic_store(&d->stats.published_seq, pc.last);
     for (;;) {
@@ -131,6 +125,7 @@ void *jwd_publisher_main(void *arg)
         atomic_store(&d->stats.published_seq, pc.last);
         if (stop) break;
     }
+    jw_json_free(&pc.text);
     return NULL;
 }
 

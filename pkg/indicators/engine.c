@@ -17,6 +17,7 @@
  * the live events give the same digest (tests/test_indicators.c).
  */
 #include "indicators/ind_internal.h"
+#include "event/event.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -1001,6 +1002,7 @@ typedef struct {
     char *buf;
     size_t len, cap;
     size_t *off;
+    jw_json_t text;    /* the JSON of one event */
 } chunk_t;
 
 static int chunk_cb(uint64_t seq, const void *data, size_t len, void *ctx)
@@ -1016,6 +1018,16 @@ static int chunk_cb(uint64_t seq, const void *data, size_t len, void *ctx)
         c->off = no;
         c->cap_ev = nc;
     }
+    /* The store keeps binary records (event.h); the engine reads the
+     * JSON every subscriber reads. A record that does not read becomes an
+     * empty object: counted as unreadable, its seq consumed. */
+    if (jw_event_json(data, len, seq, &c->text)) {
+        jw_json_reset(&c->text);
+        jw_json_raw(&c->text, "{}", 2);
+        if (jw_json_finish(&c->text)) return JW_IND_ENOMEM;
+    }
+    data = c->text.buf;
+    len = c->text.len;
     if (grow((void **)&c->buf, &c->cap, c->len + len + 1)) return JW_IND_ENOMEM;
     memcpy(c->buf + c->len, data, len);
     c->ev[c->n].seq = seq;
@@ -1093,6 +1105,7 @@ out:
     free(c.ev);
     free(c.off);
     free(c.buf);
+    jw_json_free(&c.text);
     if (applied) *applied = total;
     return rc;
 }

@@ -1,6 +1,5 @@
 /* apply.c - store a message's facts, re-derive the touched youths, write
  * the event difference (see traject.h). */
-#define _GNU_SOURCE /* memmem */
 #include "traject/traject_internal.h"
 
 #include <stdio.h>
@@ -22,7 +21,10 @@ struct jw_traject {
     size_t n_reqs, cap_reqs;
     uint8_t *live;              /* the youth's live list being built */
     size_t live_len, live_cap;
-    jw_json_t ev;               /* one event record */
+    jw_json_t dl;               /* one dead letter (JSON) */
+    jw_json_t idtext;           /* scratch: a new event's JSON text, for its id */
+    uint8_t *rec;               /* one event record */
+    size_t rec_cap;
     char (*yids)[JW_YID_HEX_LEN + 1]; /* youths touched by the message */
     size_t n_yids, cap_yids;
     struct refused_req *rref;   /* the youth's requests a JW319 refused */
@@ -113,9 +115,10 @@ int jw_traject_new(const jw_profile_t *profile, jw_traject_t **out)
     jw_traject_t *t = calloc(1, sizeof *t);
     if (!t) return JW_TRAJECT_ENOMEM;
     t->profile = profile;
-    jw_json_init(&t->d.text);
-    jw_json_init(&t->d.one);
-    jw_json_init(&t->ev);
+    jw_event_w_init(&t->d.text);
+    jw_event_w_init(&t->d.one);
+    jw_json_init(&t->dl);
+    jw_json_init(&t->idtext);
     *out = t;
     return JW_TRAJECT_OK;
 }
@@ -124,9 +127,11 @@ void jw_traject_free(jw_traject_t *t)
 {
     if (!t) return;
     free(t->d.ev);
-    jw_json_free(&t->d.text);
-    jw_json_free(&t->d.one);
-    jw_json_free(&t->ev);
+    jw_event_w_free(&t->d.text);
+    jw_event_w_free(&t->d.one);
+    jw_json_free(&t->dl);
+    jw_json_free(&t->idtext);
+    free(t->rec);
     free(t->allocs);
     free(t->dels);
     free(t->reqs);
@@ -174,25 +179,15 @@ static int grow_bytes(void **arr, size_t *cap, size_t need, size_t size)
 
 /* ---- the event log ---- */
 
-/* Append {"id":..,"seq":N, body} and index the id. */
-static int log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
-                     size_t body_len, uint64_t *seq_out)
+/* Append an event record (id, body) to the log and the id to the live
+ * index. */
+static int log_record(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const uint8_t *body,
+                      size_t body_len, uint64_t *seq_out)
 {
-    uint64_t last, seq;
-    char idhex[17];
-    int rc = jw_store_last_seq(txn, &last);
-    if (rc) return rc;
-    hex(id, 8, idhex);
-    jw_json_reset(&t->ev);
-    jw_json_raw(&t->ev, "{\"id\":\"", 7);
-    jw_json_raw(&t->ev, idhex, 16);
-    char seqbuf[40];
-    int n = snprintf(seqbuf, sizeof seqbuf, "\",\"seq\":%llu,", (unsigned long long)(last + 1));
-    jw_json_raw(&t->ev, seqbuf, (size_t)n);
-    jw_json_raw(&t->ev, body, body_len);
-    jw_json_raw(&t->ev, "}", 1);
-    if (jw_json_finish(&t->ev)) return JW_TRAJECT_ENOMEM;
-    rc = jw_store_event_append(txn, t->ev.buf, t->ev.len, &seq);
+    uint64_t seq;
+    if (grow_bytes((void **)&t->rec, &t->rec_cap, JW_EVENT_HEAD + body_len, 1)) return JW_TRAJECT_ENOMEM;
+    jw_event_record(id, body, body_len, t->rec);
+    int rc = jw_store_event_append(txn, t->rec, JW_EVENT_HEAD + body_len, &seq);
     if (rc) return rc;
     *seq_out = seq;
     uint8_t be[8];
@@ -200,10 +195,30 @@ static int log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const 
     return jw_store_put(txn, JW_DB_EVENT_IDS, id, 8, be, 8);
 }
 
+/* The event id of a body (event.h: a hash of its JSON text). Worked out
+ * only for events that are new. */
+static int body_id(jw_traject_t *t, const uint8_t *body, size_t body_len, uint8_t id[8])
+{
+    int rc = jw_event_body_id(body, body_len, &t->idtext, id);
+    if (rc) return rc == JW_EVENT_ENOMEM ? JW_TRAJECT_ENOMEM : JW_TRAJECT_ECORRUPT;
+    return 0;
+}
+
+/* Append a new event with the id of its body. */
+static int log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t *body, size_t body_len,
+                     uint8_t id_out[8], uint64_t *seq_out)
+{
+    uint8_t id[8];
+    int rc = body_id(t, body, body_len, id);
+    if (rc) return rc;
+    if (id_out) memcpy(id_out, id, 8);
+    return log_record(t, txn, id, body, body_len, seq_out);
+}
+
 static int log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
                        const uint8_t old_id[8], uint64_t old_seq)
 {
-    jw_json_t body;
+    jw_event_w_t body;
     char idhex[17];
     uint8_t rid[8];
     uint64_t seq;
@@ -216,32 +231,24 @@ static int log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const 
     /* The retracted event's gemeente, for the subscriber topic. */
     for (int i = 0; i < 8; i++) be[i] = (uint8_t)(old_seq >> (56 - 8 * i));
     if (jw_store_get(txn, JW_DB_EVENTS, be, 8, &val, &vlen) == 0) {
-        const char *g = memmem(val, vlen, "\"gemeente\":\"", 12);
-        if (g && (size_t)((const char *)val + vlen - g) > 16) {
-            g += 12;
-            size_t k = 0;
-            while (k < 8 && g[k] != '"') k++;
-            memcpy(gemeente, g, k);
-            gemeente[k] = '\0';
-        }
+        jw_event_view_t v;
+        if (jw_event_view(val, vlen, &v) == 0) jw_event_get_str(&v, JW_EK_GEMEENTE, gemeente, sizeof gemeente);
     }
     hex(old_id, 8, idhex);
-    jw_json_init(&body);
-    body.depth = 1;
-    jw_json_str(&body, "type", "retract");
-    jw_json_str(&body, "profile", jw_profile_name(t->profile));
-    jw_json_str(&body, "msg", cause);
-    jw_json_str(&body, "yid", yid);
-    jw_json_str(&body, "gemeente", gemeente);
-    jw_json_str(&body, "retracts", idhex);
-    jw_json_uint(&body, "retracts_seq", old_seq);
-    if (jw_json_finish(&body)) {
-        jw_json_free(&body);
+    jw_event_w_init(&body);
+    jw_event_w_str(&body, JW_EK_TYPE, "retract");
+    jw_event_w_str(&body, JW_EK_PROFILE, jw_profile_name(t->profile));
+    jw_event_w_str(&body, JW_EK_MSG, cause);
+    jw_event_w_str(&body, JW_EK_YID, yid);
+    jw_event_w_str(&body, JW_EK_GEMEENTE, gemeente);
+    jw_event_w_str(&body, JW_EK_RETRACTS, idhex);
+    jw_event_w_int(&body, JW_EK_RETRACTS_SEQ, (int64_t)old_seq);
+    if (jw_event_w_finish(&body)) {
+        jw_event_w_free(&body);
         return JW_TRAJECT_ENOMEM;
     }
-    traject_event_id(body.buf, body.len, rid);
-    rc = log_event(t, txn, rid, body.buf, body.len, &seq);
-    jw_json_free(&body);
+    rc = log_event(t, txn, body.buf, body.len, rid, &seq);
+    jw_event_w_free(&body);
     if (rc) return rc;
     /* A retract is never live itself; the retracted id leaves the index. */
     rc = jw_store_del(txn, JW_DB_EVENT_IDS, rid, 8);
@@ -288,11 +295,6 @@ static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN]
 
 /* ---- diff: stored live list vs fresh derivation ---- */
 
-static int cmp_derived_id(const void *a, const void *b)
-{
-    return memcmp(((const derived_t *)a)->id, ((const derived_t *)b)->id, 8);
-}
-
 static int cmp_derived_date(const void *a, const void *b)
 {
     const derived_t *x = a, *y = b;
@@ -312,11 +314,26 @@ static void put_be64(uint8_t *p, uint64_t v)
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
-#define LIVE_ENTRY 16 /* id[8] + seq[8], sorted by id */
+/* A youth's live list (JW_DB_YOUTHS): one entry per live derived event,
+ * digest[8] | id[8] | seq[8], sorted by digest. A re-derivation compares
+ * the digests of the binary bodies it derives with these, so an event
+ * that still holds costs a hash of its body and nothing more: no JSON, no
+ * id, no write. Only new events are rendered (their id) and logged. */
+#define LIVE_ENTRY 24
 
 static int cmp_live_entry(const void *a, const void *b)
 {
     return memcmp(a, b, 8);
+}
+
+static int cmp_live_id(const void *a, const void *b)
+{
+    return memcmp((const uint8_t *)a + 8, (const uint8_t *)b + 8, 8);
+}
+
+static int cmp_derived_dig(const void *a, const void *b)
+{
+    return memcmp(((const derived_t *)a)->dig, ((const derived_t *)b)->dig, 8);
 }
 
 static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
@@ -332,12 +349,12 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
         return JW_TRAJECT_ECORRUPT;
     if ((rc = traject_derive_youth(t, txn, yid, yid_hex))) return rc;
 
-    /* Identical bodies give identical ids: keep one. */
+    /* Identical bodies are one event: keep one. */
     derived_t *ev = t->d.ev;
     size_t n = t->d.n, k = 0;
-    if (n) qsort(ev, n, sizeof *ev, cmp_derived_id);
+    if (n) qsort(ev, n, sizeof *ev, cmp_derived_dig);
     for (size_t i = 0; i < n; i++)
-        if (k == 0 || memcmp(ev[k - 1].id, ev[i].id, 8) != 0) ev[k++] = ev[i];
+        if (k == 0 || memcmp(ev[k - 1].dig, ev[i].dig, 8) != 0) ev[k++] = ev[i];
     n = k;
 
     rc = jw_store_get(txn, JW_DB_YOUTHS, yid, YID_BIN, &val, &vlen);
@@ -351,8 +368,9 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
         return rc;
     }
 
-    /* Retract what no longer holds (both lists sorted by id). */
-    size_t i = 0, j = 0;
+    /* Retract what no longer holds (both lists sorted by digest). */
+    size_t i = 0, j = 0, n_gone = 0;
+    int changed = 0;
     t->live_len = 0;
     derived_t *fresh = NULL;
     size_t n_fresh = 0;
@@ -365,12 +383,12 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
         int c;
         if (i == old_n) c = 1;
         else if (j == n) c = -1;
-        else c = memcmp(old + i * LIVE_ENTRY, ev[j].id, 8);
+        else c = memcmp(old + i * LIVE_ENTRY, ev[j].dig, 8);
         if (c < 0) {
-            rc = log_retract(t, txn, cause, yid_hex, old + i * LIVE_ENTRY,
-                             get_be64(old + i * LIVE_ENTRY + 8));
-            if (rc) goto out;
-            counts->events_retracted++;
+            /* gone: retracted below, in id order */
+            memmove(old + n_gone * LIVE_ENTRY, old + i * LIVE_ENTRY, LIVE_ENTRY);
+            n_gone++;
+            changed = 1;
             i++;
         } else if (c > 0) {
             fresh[n_fresh++] = ev[j];
@@ -384,20 +402,36 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
             j++;
         }
     }
-    /* Emit the new ones in date order. */
+    /* Retract what no longer holds, in id order (as the log always had it). */
+    if (n_gone > 1) qsort(old, n_gone, LIVE_ENTRY, cmp_live_id);
+    for (size_t g = 0; g < n_gone; g++) {
+        rc = log_retract(t, txn, cause, yid_hex, old + g * LIVE_ENTRY + 8, get_be64(old + g * LIVE_ENTRY + 16));
+        if (rc) goto out;
+        counts->events_retracted++;
+    }
+    /* Emit the new ones in date order (then id, as always). */
+    for (size_t f = 0; f < n_fresh; f++)
+        if ((rc = body_id(t, t->d.text.buf + fresh[f].body_off, fresh[f].body_len, fresh[f].id)))
+            goto out;
     if (n_fresh) qsort(fresh, n_fresh, sizeof *fresh, cmp_derived_date);
     for (size_t f = 0; f < n_fresh; f++) {
         uint64_t seq;
-        rc = log_event(t, txn, fresh[f].id, t->d.text.buf + fresh[f].body_off, fresh[f].body_len, &seq);
+        const uint8_t *id = fresh[f].id;
+        rc = log_record(t, txn, id, t->d.text.buf + fresh[f].body_off, fresh[f].body_len, &seq);
         if (rc) goto out;
         counts->events_emitted++;
+        changed = 1;
         if ((rc = grow_bytes((void **)&t->live, &t->live_cap, t->live_len + LIVE_ENTRY, 1)))
             goto out;
-        memcpy(t->live + t->live_len, fresh[f].id, 8);
-        put_be64(t->live + t->live_len + 8, seq);
+        memcpy(t->live + t->live_len, fresh[f].dig, 8);
+        memcpy(t->live + t->live_len + 8, id, 8);
+        put_be64(t->live + t->live_len + 16, seq);
         t->live_len += LIVE_ENTRY;
     }
-    /* Keep the live list sorted by id for the next diff. */
+    /* Nothing changed (a message that only repeats what is known): the
+     * stored list stays as it is, no page is written. */
+    if (!changed && rc == 0 && old) goto out;
+    /* Keep the live list sorted by digest for the next diff. */
     if (t->live_len) qsort(t->live, t->live_len / LIVE_ENTRY, LIVE_ENTRY, cmp_live_entry);
     rc = jw_store_put(txn, JW_DB_YOUTHS, yid, YID_BIN, t->live, t->live_len);
 out:
@@ -567,35 +601,33 @@ static int index_lines(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid);
 /* The fields a declaration line's `declared` and `refused` events share,
  * "type" to "referentie", into j (reset): the field order is part of the
  * event id, so both events keep it whatever follows. */
-static void line_event_head(jw_traject_t *t, jw_json_t *j, const char *type, const char *msgid,
+static void line_event_head(jw_traject_t *t, jw_event_w_t *j, const char *type, const char *msgid,
                             const char *yid, const char *gemeente, const char *aanbieder,
                             const jw_ijw_prestatie_t *p)
 {
     char d[11], unit[3];
-    jw_json_reset(j);
-    j->depth = 1;
-    jw_json_str(j, "type", type);
-    jw_json_str(j, "profile", jw_profile_name(t->profile));
-    jw_json_str(j, "msg", msgid);
-    jw_json_str(j, "yid", yid);
-    jw_json_str(j, "gemeente", gemeente);
-    jw_json_str(j, "aanbieder", aanbieder);
-    jw_json_int(j, "toewijzing", p->toewijzingnummer);
-    jw_json_str(j, "segment", jw_profile_segment(t->profile, p->categorie, p->code));
-    jw_json_str(j, "categorie", p->categorie);
-    jw_json_str(j, "product", p->code);
+    jw_event_w_reset(j);
+    jw_event_w_str(j, JW_EK_TYPE, type);
+    jw_event_w_str(j, JW_EK_PROFILE, jw_profile_name(t->profile));
+    jw_event_w_str(j, JW_EK_MSG, msgid);
+    jw_event_w_str(j, JW_EK_YID, yid);
+    jw_event_w_str(j, JW_EK_GEMEENTE, gemeente);
+    jw_event_w_str(j, JW_EK_AANBIEDER, aanbieder);
+    jw_event_w_int(j, JW_EK_TOEWIJZING, p->toewijzingnummer);
+    jw_event_w_str(j, JW_EK_SEGMENT, jw_profile_segment(t->profile, p->categorie, p->code));
+    jw_event_w_str(j, JW_EK_CATEGORIE, p->categorie);
+    jw_event_w_str(j, JW_EK_PRODUCT, p->code);
     jw_date_format(p->begindatum, d);
     d[7] = '\0';
-    jw_json_str(j, "period", d);
-    jw_date_format(p->begindatum, d);
-    jw_json_str(j, "date", d);
-    jw_json_int(j, "volume", p->volume);
+    jw_event_w_str(j, JW_EK_PERIOD, d);
+    jw_event_w_date(j, JW_EK_DATE, p->begindatum);
+    jw_event_w_int(j, JW_EK_VOLUME, p->volume);
     unit[0] = (char)('0' + p->eenheid / 10 % 10);
     unit[1] = (char)('0' + p->eenheid % 10);
     unit[2] = '\0';
-    jw_json_str(j, "unit", unit);
-    jw_json_int(j, "amount_cents", p->bedrag);
-    jw_json_str(j, "referentie", p->referentienummer);
+    jw_event_w_str(j, JW_EK_UNIT, unit);
+    jw_event_w_int(j, JW_EK_AMOUNT_CENTS, p->bedrag);
+    jw_event_w_str(j, JW_EK_REFERENTIE, p->referentienummer);
 }
 
 static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
@@ -608,7 +640,7 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
     for (size_t i = 0; i < m->n_prestaties; i++) {
         const jw_ijw_prestatie_t *p = &m->prestaties[i];
         const jw_ijw_client_t *c = &m->clients[p->client];
-        jw_json_t *j = &t->d.one;
+        jw_event_w_t *j = &t->d.one;
         uint8_t id[8];
         uint64_t seq;
         int refused = whole;
@@ -626,11 +658,10 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         }
 
         line_event_head(t, j, "declared", msgid, c->yid, m->header.ontvanger, m->header.afzender, p);
-        jw_json_str(j, "credits", p->vorig_referentienummer[0] ? p->vorig_referentienummer : NULL);
-        if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
-        if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
-        traject_event_id(j->buf, j->len, id);
-        if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
+        jw_event_w_str(j, JW_EK_CREDITS, p->vorig_referentienummer[0] ? p->vorig_referentienummer : NULL);
+        if (m->header.legacy) jw_event_w_str(j, JW_EK_RELEASE, jw_ijw_release_name(&m->header));
+        if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
+        if ((rc = log_event(t, txn, j->buf, j->len, id, &seq))) return rc;
         counts->events_emitted++;
 
         /* The line record: the event seq, for look-ups by line identity. */
@@ -784,37 +815,34 @@ static int cmp_rref(const void *a, const void *b)
 static int derive_refused_requests(jw_traject_t *t, const char *yid_hex)
 {
     derivation_t *out = &t->d;
-    char d[11], rd[8];
+    char rd[8];
     if (t->n_rref) qsort(t->rref, t->n_rref, sizeof *t->rref, cmp_rref);
     for (size_t i = 0; i < t->n_rref; i++) {
         const struct refused_req *q = &t->rref[i];
         if (i + 1 < t->n_rref && strcmp(q->r.aanbieder, t->rref[i + 1].r.aanbieder) == 0 &&
             strcmp(q->r.referentie, t->rref[i + 1].r.referentie) == 0)
             continue; /* a later line of the same request follows */
-        jw_json_t *j = &out->one;
-        jw_json_reset(j);
-        j->depth = 1;
-        jw_json_str(j, "type", "request_refused");
-        jw_json_str(j, "profile", jw_profile_name(t->profile));
-        jw_json_str(j, "msg", q->r.msg);
-        jw_json_str(j, "yid", yid_hex);
-        jw_json_str(j, "gemeente", q->r.gemeente);
-        jw_json_str(j, "aanbieder", q->r.aanbieder);
-        jw_json_str(j, "segment", jw_profile_segment(t->profile, q->r.categorie, q->r.code));
-        jw_json_str(j, "categorie", q->r.categorie[0] ? q->r.categorie : NULL);
-        jw_json_str(j, "product", q->r.code[0] ? q->r.code : NULL);
-        jw_date_format(q->answer_date, d);
-        jw_json_str(j, "date", d);
-        jw_date_format(q->r.dagtekening, d);
-        jw_json_str(j, "request_date", d);
-        jw_json_int(j, "days", (int64_t)q->answer_date - q->r.dagtekening);
+        jw_event_w_t *j = &out->one;
+        jw_event_w_reset(j);
+        jw_event_w_str(j, JW_EK_TYPE, "request_refused");
+        jw_event_w_str(j, JW_EK_PROFILE, jw_profile_name(t->profile));
+        jw_event_w_str(j, JW_EK_MSG, q->r.msg);
+        jw_event_w_str(j, JW_EK_YID, yid_hex);
+        jw_event_w_str(j, JW_EK_GEMEENTE, q->r.gemeente);
+        jw_event_w_str(j, JW_EK_AANBIEDER, q->r.aanbieder);
+        jw_event_w_str(j, JW_EK_SEGMENT, jw_profile_segment(t->profile, q->r.categorie, q->r.code));
+        jw_event_w_str(j, JW_EK_CATEGORIE, q->r.categorie[0] ? q->r.categorie : NULL);
+        jw_event_w_str(j, JW_EK_PRODUCT, q->r.code[0] ? q->r.code : NULL);
+        jw_event_w_date(j, JW_EK_DATE, q->answer_date);
+        jw_event_w_date(j, JW_EK_REQUEST_DATE, q->r.dagtekening);
+        jw_event_w_int(j, JW_EK_DAYS, (int64_t)q->answer_date - q->r.dagtekening);
         if (q->reden != JW_NONE) {
             snprintf(rd, sizeof rd, "%d", q->reden);
-            jw_json_str(j, "reden", rd);
+            jw_event_w_str(j, JW_EK_REDEN, rd);
         } else {
-            jw_json_null(j, "reden");
+            jw_event_w_null(j, JW_EK_REDEN);
         }
-        if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+        if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
         if (grow_bytes((void **)&out->ev, &out->cap, out->n + 1, sizeof *out->ev)) return JW_TRAJECT_ENOMEM;
         derived_t *e = &out->ev[out->n++];
         memset(e, 0, sizeof *e);
@@ -822,9 +850,9 @@ static int derive_refused_requests(jw_traject_t *t, const char *yid_hex)
         snprintf(e->gemeente, sizeof e->gemeente, "%s", q->r.gemeente);
         e->body_off = out->text.len;
         e->body_len = j->len;
-        traject_event_id(j->buf, j->len, e->id);
-        jw_json_raw(&out->text, j->buf, j->len);
-        if (jw_json_finish(&out->text)) return JW_TRAJECT_ENOMEM;
+        traject_body_digest(j->buf, j->len, e->dig);
+        jw_event_w_raw(&out->text, j->buf, j->len);
+        if (jw_event_w_finish(&out->text)) return JW_TRAJECT_ENOMEM;
     }
     return 0;
 }
@@ -896,7 +924,7 @@ static int log_message_refused(jw_traject_t *t, jw_txn_t *txn, const char *msgid
                                jw_date_t date, const jw_ijw_retour_t *codes, const char *extra_code,
                                jw_traject_counts_t *counts)
 {
-    char d[11], type[8], list[JW_IJW_MAX_CODES * 5 + 8] = "";
+    char type[8], list[JW_IJW_MAX_CODES * 5 + 8] = "";
     uint8_t id[8];
     uint64_t seq;
     size_t len = 0;
@@ -904,24 +932,21 @@ static int log_message_refused(jw_traject_t *t, jw_txn_t *txn, const char *msgid
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", len ? " " : "", codes->codes[i]);
     if (extra_code && extra_code[0] && len < sizeof list)
         snprintf(list + len, sizeof list - len, "%s%s", len ? " " : "", extra_code);
-    jw_json_t *j = &t->d.one;
-    jw_json_reset(j);
-    j->depth = 1;
-    jw_json_str(j, "type", "message_refused");
-    jw_json_str(j, "profile", jw_profile_name(t->profile));
-    jw_json_str(j, "msg", msgid);
-    jw_json_str(j, "yid", "00000000000000000000000000000000");
-    jw_json_str(j, "gemeente", gemeente);
-    jw_json_str(j, "aanbieder", aanbieder);
-    jw_date_format(date, d);
-    jw_json_str(j, "date", d);
+    jw_event_w_t *j = &t->d.one;
+    jw_event_w_reset(j);
+    jw_event_w_str(j, JW_EK_TYPE, "message_refused");
+    jw_event_w_str(j, JW_EK_PROFILE, jw_profile_name(t->profile));
+    jw_event_w_str(j, JW_EK_MSG, msgid);
+    jw_event_w_str(j, JW_EK_YID, "00000000000000000000000000000000");
+    jw_event_w_str(j, JW_EK_GEMEENTE, gemeente);
+    jw_event_w_str(j, JW_EK_AANBIEDER, aanbieder);
+    jw_event_w_date(j, JW_EK_DATE, date);
     snprintf(type, sizeof type, "JW%d", heen_type);
-    jw_json_str(j, "message", type);
-    jw_json_str(j, "refuses", refuses);
-    jw_json_str(j, "codes", list);
-    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
-    traject_event_id(j->buf, j->len, id);
-    int rc = log_event(t, txn, id, j->buf, j->len, &seq);
+    jw_event_w_str(j, JW_EK_MESSAGE, type);
+    jw_event_w_str(j, JW_EK_REFUSES, refuses);
+    jw_event_w_str(j, JW_EK_CODES, list);
+    if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
+    int rc = log_event(t, txn, j->buf, j->len, id, &seq);
     if (rc) return rc;
     counts->events_emitted++;
     return 0;
@@ -1030,15 +1055,10 @@ static int live_event_at(jw_txn_t *txn, uint64_t seq, uint8_t id[8], char yid[JW
     int rc = jw_store_get(txn, JW_DB_EVENTS, be, 8, &v, &vl);
     if (rc == JW_STORE_NOTFOUND) return 0;
     if (rc) return rc;
-    const char *p = v;
-    if (vl < 24 || memcmp(p, "{\"id\":\"", 7) != 0) return JW_TRAJECT_ECORRUPT;
-    if (sodium_hex2bin(id, 8, p + 7, 16, NULL, NULL, NULL) != 0) return JW_TRAJECT_ECORRUPT;
-    const char *y = memmem(p, vl, "\"yid\":\"", 7);
-    yid[0] = '\0';
-    if (y && (size_t)(p + vl - y) > 7 + JW_YID_HEX_LEN) {
-        memcpy(yid, y + 7, JW_YID_HEX_LEN);
-        yid[JW_YID_HEX_LEN] = '\0';
-    }
+    jw_event_view_t ev;
+    if (jw_event_view(v, vl, &ev)) return JW_TRAJECT_ECORRUPT;
+    memcpy(id, ev.id, 8);
+    if (jw_event_get_str(&ev, JW_EK_YID, yid, JW_YID_HEX_LEN + 1)) yid[0] = '\0';
     rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &v, &vl);
     if (rc == JW_STORE_NOTFOUND) return 0;
     if (rc) return rc;
@@ -1075,13 +1095,12 @@ static int refuse_line(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, co
     if (!p) return 0;
 
     uint64_t seq;
-    jw_json_t *j = &t->d.one;
+    jw_event_w_t *j = &t->d.one;
     line_event_head(t, j, "refused", msgid, m->clients[p->client].yid, m->header.afzender, aanbieder, p);
-    jw_json_str(j, "code", p->retourcode);
-    if (m->header.legacy) jw_json_str(j, "release", jw_ijw_release_name(&m->header));
-    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
-    traject_event_id(j->buf, j->len, id);
-    if ((rc = log_event(t, txn, id, j->buf, j->len, &seq))) return rc;
+    jw_event_w_str(j, JW_EK_CODE, p->retourcode);
+    if (m->header.legacy) jw_event_w_str(j, JW_EK_RELEASE, jw_ijw_release_name(&m->header));
+    if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
+    if ((rc = log_event(t, txn, j->buf, j->len, id, &seq))) return rc;
     counts->events_emitted++;
     return 0;
 }
@@ -1159,7 +1178,7 @@ static int put_deadletter(jw_traject_t *t, jw_txn_t *txn, const char *source, co
     }
     if (rc != JW_STORE_NOTFOUND) return rc;
     hex(hash, 32, hashhex);
-    jw_json_t *j = &t->ev;
+    jw_json_t *j = &t->dl;
     jw_json_reset(j);
     jw_json_open(j);
     /* A file or entry name may hold a BSN ("999900006.xml"): stored with
@@ -1287,11 +1306,12 @@ int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const 
     return rederive_youth(t, txn, yid_hex, cause, counts);
 }
 
-int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
-                      size_t body_len, uint64_t *seq_out)
+int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t *body, size_t body_len,
+                      uint8_t id_out[8], uint64_t *seq_out)
 {
-    return log_event(t, txn, id, body, body_len, seq_out);
+    return log_event(t, txn, body, body_len, id_out, seq_out);
 }
+
 
 int traject_log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
                         const uint8_t old_id[8], uint64_t old_seq)

@@ -23,12 +23,15 @@
 
 #include <sodium.h>
 
-/* BLAKE2b (libsodium's generic hash) rather than SHA-256: ids are hashed
- * for every event of a youth on each re-derivation, and libsodium's
- * SHA-256 is several times slower (measured with callgrind on replay). */
-void traject_event_id(const char *body, size_t len, uint8_t id[8])
+/* Digests are worked out for every event of a youth on each
+ * re-derivation, so they use SipHash-2-4 (libsodium's short hash) over
+ * the binary body, not a hash of the JSON text. */
+void traject_body_digest(const uint8_t *body, size_t len, uint8_t dig[8])
 {
-    crypto_generichash(id, 8, (const unsigned char *)body, len, NULL, 0);
+    /* SipHash with a fixed key: a digest, not a secret; the key only has
+     * to be the same everywhere. */
+    static const unsigned char key[crypto_shorthash_KEYBYTES] = "jw event digest";
+    crypto_shorthash(dig, body, len, key);
 }
 
 /* ---- helpers ---- */
@@ -73,11 +76,6 @@ static int64_t end_or_max(const rec_alloc_t *r)
     return r->eind == JW_DATE_NONE ? INT64_MAX : (int64_t)r->eind;
 }
 
-static void fmt_date(jw_date_t d, char buf[11])
-{
-    jw_date_format(d, buf);
-}
-
 static void two_digits(int v, char buf[3])
 {
     buf[0] = (char)('0' + (v / 10) % 10);
@@ -85,11 +83,14 @@ static void two_digits(int v, char buf[3])
     buf[2] = '\0';
 }
 
-/* Finish the body in out->one and append it as an event. */
+/* Finish the body in out->one and append it as an event. Its digest
+ * (a keyed 64-bit hash of the binary body) is what a re-derivation
+ * compares; the event id (a hash of the JSON text) is only worked out for
+ * events that turn out to be new (apply.c). */
 static int emit(derivation_t *out, jw_date_t date, const char *gemeente)
 {
-    jw_json_t *j = &out->one;
-    if (jw_json_finish(j)) return JW_TRAJECT_ENOMEM;
+    jw_event_w_t *j = &out->one;
+    if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
     if (out->n == out->cap) {
         size_t ncap = out->cap ? out->cap * 2 : 16;
         derived_t *ne = realloc(out->ev, ncap * sizeof *ne);
@@ -103,9 +104,9 @@ static int emit(derivation_t *out, jw_date_t date, const char *gemeente)
     snprintf(e->gemeente, sizeof e->gemeente, "%s", gemeente);
     e->body_off = out->text.len;
     e->body_len = j->len;
-    traject_event_id(j->buf, j->len, e->id);
-    jw_json_raw(&out->text, j->buf, j->len);
-    if (jw_json_finish(&out->text)) return JW_TRAJECT_ENOMEM;
+    traject_body_digest(j->buf, j->len, e->dig);
+    jw_event_w_raw(&out->text, j->buf, j->len);
+    if (jw_event_w_finish(&out->text)) return JW_TRAJECT_ENOMEM;
     return 0;
 }
 
@@ -113,55 +114,52 @@ static int emit(derivation_t *out, jw_date_t date, const char *gemeente)
 static void body_begin(derivation_t *out, const jw_profile_t *profile, const char *type,
                        const char *msg, const char *yid)
 {
-    jw_json_t *j = &out->one;
-    jw_json_reset(j);
-    j->depth = 1; /* the caller wraps the body in { } with id and seq */
-    jw_json_str(j, "type", type);
-    jw_json_str(j, "profile", jw_profile_name(profile));
-    jw_json_str(j, "msg", msg);
-    jw_json_str(j, "yid", yid);
+    jw_event_w_t *j = &out->one;
+    jw_event_w_reset(j);
+    jw_event_w_str(j, JW_EK_TYPE, type);
+    jw_event_w_str(j, JW_EK_PROFILE, jw_profile_name(profile));
+    jw_event_w_str(j, JW_EK_MSG, msg);
+    jw_event_w_str(j, JW_EK_YID, yid);
 }
 
 /* "release":"2.N" on what the legacy path read (3.x events carry none, so
  * their ids are unchanged). */
-static void legacy_field(jw_json_t *j, uint8_t legacy)
+static void legacy_field(jw_event_w_t *j, uint8_t legacy)
 {
     char rel[4] = {'2', '.', (char)('0' + legacy % 10), '\0'};
-    if (legacy) jw_json_str(j, "release", rel);
+    if (legacy) jw_event_w_str(j, JW_EK_RELEASE, rel);
 }
 
-static void alloc_fields(jw_json_t *j, const rec_alloc_t *r, const char *segment)
+static void alloc_fields(jw_event_w_t *j, const rec_alloc_t *r, const char *segment)
 {
     legacy_field(j, r->legacy);
-    jw_json_str(j, "gemeente", r->gemeente);
-    jw_json_str(j, "aanbieder", r->aanbieder);
-    jw_json_int(j, "toewijzing", r->tn);
-    jw_json_str(j, "segment", segment);
-    jw_json_str(j, "categorie", r->categorie[0] ? r->categorie : NULL);
-    jw_json_str(j, "product", r->code[0] ? r->code : NULL);
+    jw_event_w_str(j, JW_EK_GEMEENTE, r->gemeente);
+    jw_event_w_str(j, JW_EK_AANBIEDER, r->aanbieder);
+    jw_event_w_int(j, JW_EK_TOEWIJZING, r->tn);
+    jw_event_w_str(j, JW_EK_SEGMENT, segment);
+    jw_event_w_str(j, JW_EK_CATEGORIE, r->categorie[0] ? r->categorie : NULL);
+    jw_event_w_str(j, JW_EK_PRODUCT, r->code[0] ? r->code : NULL);
 }
 
-static void class_fields(jw_json_t *j, const episode_t *eps, const episode_t *a)
+static void class_fields(jw_event_w_t *j, const episode_t *eps, const episode_t *a)
 {
-    char d[11];
-    jw_json_str(j, "class", jw_class_name((jw_class_t)a->cls));
-    if (a->has_prev && eps[a->prev].eff->eind != JW_DATE_NONE) jw_json_int(j, "gap_days", a->gap);
-    else jw_json_null(j, "gap_days");
+    jw_event_w_str(j, JW_EK_CLASS, jw_class_name((jw_class_t)a->cls));
+    if (a->has_prev && eps[a->prev].eff->eind != JW_DATE_NONE) jw_event_w_int(j, JW_EK_GAP_DAYS, a->gap);
+    else jw_event_w_null(j, JW_EK_GAP_DAYS);
     if (a->has_prev) {
         const rec_alloc_t *p = eps[a->prev].eff;
-        jw_json_key_open(j, "prev");
-        jw_json_str(j, "gemeente", p->gemeente);
-        jw_json_int(j, "toewijzing", p->tn);
-        jw_json_str(j, "aanbieder", p->aanbieder);
+        jw_event_w_open(j, JW_EK_PREV);
+        jw_event_w_str(j, JW_EK_GEMEENTE, p->gemeente);
+        jw_event_w_int(j, JW_EK_TOEWIJZING, p->tn);
+        jw_event_w_str(j, JW_EK_AANBIEDER, p->aanbieder);
         if (p->eind != JW_DATE_NONE) {
-            fmt_date(p->eind, d);
-            jw_json_str(j, "end", d);
+            jw_event_w_date(j, JW_EK_END, p->eind);
         } else {
-            jw_json_null(j, "end");
+            jw_event_w_null(j, JW_EK_END);
         }
-        jw_json_close(j);
+        jw_event_w_close(j);
     } else {
-        jw_json_null(j, "prev");
+        jw_event_w_null(j, JW_EK_PREV);
     }
 }
 
@@ -175,7 +173,6 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
     episode_t *eps = NULL;
     size_t n_eps = 0;
     int rc = 0;
-    char d[11];
 
     *eps_out = NULL;
     *n_eps_out = 0;
@@ -256,13 +253,12 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
     for (size_t a = 0; a < n_eps && !rc; a++) {
         episode_t *A = &eps[a];
         const rec_alloc_t *r = A->eff;
-        jw_json_t *j = &out->one;
+        jw_event_w_t *j = &out->one;
 
         /* start */
         body_begin(out, profile, "start", r->msg, yid);
         alloc_fields(j, r, A->segment);
-        fmt_date(r->ingang, d);
-        jw_json_str(j, "date", d);
+        jw_event_w_date(j, JW_EK_DATE, r->ingang);
         class_fields(j, eps, A);
         /* Request linked by ReferentieAanbieder (IND-14b). */
         /* The earliest (by dagtekening, then message) of the requests
@@ -284,21 +280,18 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
                 req = &reqs[lo];
         }
         if (req) {
-            fmt_date(req->dagtekening, d);
-            jw_json_str(j, "request_date", d);
+            jw_event_w_date(j, JW_EK_REQUEST_DATE, req->dagtekening);
         } else {
-            jw_json_null(j, "request_date");
+            jw_event_w_null(j, JW_EK_REQUEST_DATE);
         }
-        fmt_date(A->first_datum, d);
-        jw_json_str(j, "toewijzingsdatum", d);
+        jw_event_w_date(j, JW_EK_TOEWIJZINGSDATUM, A->first_datum);
         if ((rc = emit(out, r->ingang, r->gemeente))) break;
 
         /* recidive: the profile's return-to-care class */
         if (A->cls == (int)ret_class) {
             body_begin(out, profile, "recidive", r->msg, yid);
             alloc_fields(j, r, A->segment);
-            fmt_date(r->ingang, d);
-            jw_json_str(j, "date", d);
+            jw_event_w_date(j, JW_EK_DATE, r->ingang);
             class_fields(j, eps, A);
             if ((rc = emit(out, r->ingang, r->gemeente))) break;
         }
@@ -308,14 +301,13 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             strcmp(eps[A->prev].eff->aanbieder, r->aanbieder) != 0) {
             const rec_alloc_t *p = eps[A->prev].eff;
             body_begin(out, profile, "transfer", r->msg, yid);
-            jw_json_str(j, "gemeente", r->gemeente);
-            jw_json_str(j, "from_aanbieder", p->aanbieder);
-            jw_json_str(j, "to_aanbieder", r->aanbieder);
-            jw_json_str(j, "segment", A->segment);
-            jw_json_int(j, "toewijzing", r->tn);
-            jw_json_int(j, "prev_toewijzing", p->tn);
-            fmt_date(r->ingang, d);
-            jw_json_str(j, "date", d);
+            jw_event_w_str(j, JW_EK_GEMEENTE, r->gemeente);
+            jw_event_w_str(j, JW_EK_FROM_AANBIEDER, p->aanbieder);
+            jw_event_w_str(j, JW_EK_TO_AANBIEDER, r->aanbieder);
+            jw_event_w_str(j, JW_EK_SEGMENT, A->segment);
+            jw_event_w_int(j, JW_EK_TOEWIJZING, r->tn);
+            jw_event_w_int(j, JW_EK_PREV_TOEWIJZING, p->tn);
+            jw_event_w_date(j, JW_EK_DATE, r->ingang);
             if ((rc = emit(out, r->ingang, r->gemeente))) break;
         }
 
@@ -324,19 +316,17 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             char rw[3];
             body_begin(out, profile, "stop", r->msg, yid);
             alloc_fields(j, r, A->segment);
-            fmt_date(r->ingang, d);
-            jw_json_str(j, "start", d);
-            fmt_date(r->eind, d);
-            jw_json_str(j, "date", d);
+            jw_event_w_date(j, JW_EK_START, r->ingang);
+            jw_event_w_date(j, JW_EK_DATE, r->eind);
             if (r->reden != JW_NONE) {
                 two_digits(r->reden, rw);
-                jw_json_str(j, "reason", rw);
+                jw_event_w_str(j, JW_EK_REASON, rw);
             } else {
-                jw_json_null(j, "reason");
+                jw_event_w_null(j, JW_EK_REASON);
             }
-            jw_json_int(j, "duration_days", (int64_t)r->eind - r->ingang + 1);
-            jw_json_str(j, "class", jw_class_name((jw_class_t)A->cls));
-            jw_json_bool(j, "continued", A->continued);
+            jw_event_w_int(j, JW_EK_DURATION_DAYS, (int64_t)r->eind - r->ingang + 1);
+            jw_event_w_str(j, JW_EK_CLASS, jw_class_name((jw_class_t)A->cls));
+            jw_event_w_bool(j, JW_EK_CONTINUED, A->continued);
             if ((rc = emit(out, r->eind, r->gemeente))) break;
         }
     }
@@ -382,7 +372,7 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
                              rec_delivery_t *dels, size_t n, const episode_t *eps,
                              size_t n_eps, derivation_t *out)
 {
-    char d[11], rb[3];
+    char rb[3];
     int rc = 0;
     if (n == 0) return 0;
     qsort(dels, n, sizeof *dels, cmp_delivery);
@@ -400,24 +390,22 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
             if (eps[e].eff->tn == r->tn && strcmp(eps[e].eff->gemeente, r->gemeente) == 0)
                 ep = &eps[e];
         const char *segment = ep ? ep->segment : jw_profile_segment(profile, r->categorie, r->code);
-        jw_json_t *jj = &out->one;
+        jw_event_w_t *jj = &out->one;
 
         body_begin(out, profile, r->kind == 305 ? "delivery_start" : "delivery_stop", r->msg, yid);
         legacy_field(jj, r->legacy);
-        jw_json_str(jj, "gemeente", r->gemeente);
-        jw_json_str(jj, "aanbieder", r->aanbieder);
-        if (r->tn != JW_NONE) jw_json_int(jj, "toewijzing", r->tn);
-        else jw_json_null(jj, "toewijzing");
-        jw_json_str(jj, "segment", segment);
-        jw_json_str(jj, "categorie", r->categorie[0] ? r->categorie : NULL);
-        jw_json_str(jj, "product", r->code[0] ? r->code : NULL);
+        jw_event_w_str(jj, JW_EK_GEMEENTE, r->gemeente);
+        jw_event_w_str(jj, JW_EK_AANBIEDER, r->aanbieder);
+        if (r->tn != JW_NONE) jw_event_w_int(jj, JW_EK_TOEWIJZING, r->tn);
+        else jw_event_w_null(jj, JW_EK_TOEWIJZING);
+        jw_event_w_str(jj, JW_EK_SEGMENT, segment);
+        jw_event_w_str(jj, JW_EK_CATEGORIE, r->categorie[0] ? r->categorie : NULL);
+        jw_event_w_str(jj, JW_EK_PRODUCT, r->code[0] ? r->code : NULL);
         /* msg_date: the Dagtekening of the message that reported it (IND-23
          * timeliness: sent within 5 working days of the date it reports). */
-        fmt_date(r->dagtekening, d);
-        jw_json_str(jj, "msg_date", d);
+        jw_event_w_date(jj, JW_EK_MSG_DATE, r->dagtekening);
         if (r->kind == 305) {
-            fmt_date(r->begin, d);
-            jw_json_str(jj, "date", d);
+            jw_event_w_date(jj, JW_EK_DATE, r->begin);
             /* wait_days only for the first live start of the allocation:
              * compared with the other *winning* facts only, so a start
              * deleted (status 3) or replaced by a later fact with the same
@@ -430,16 +418,14 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
                     strcmp(o->gemeente, r->gemeente) == 0 && o->begin < r->begin)
                     first = 0;
             }
-            if (first) jw_json_int(jj, "wait_days", (int64_t)r->begin - ep->first_datum);
-            else jw_json_null(jj, "wait_days");
+            if (first) jw_event_w_int(jj, JW_EK_WAIT_DAYS, (int64_t)r->begin - ep->first_datum);
+            else jw_event_w_null(jj, JW_EK_WAIT_DAYS);
             rc = emit(out, r->begin, r->gemeente);
         } else {
-            fmt_date(r->begin, d);
-            jw_json_str(jj, "start", d);
-            fmt_date(r->eind, d);
-            jw_json_str(jj, "date", d);
+            jw_event_w_date(jj, JW_EK_START, r->begin);
+            jw_event_w_date(jj, JW_EK_DATE, r->eind);
             two_digits(r->reden, rb);
-            jw_json_str(jj, "reason", rb);
+            jw_event_w_str(jj, JW_EK_REASON, rb);
             rc = emit(out, r->eind, r->gemeente);
         }
     }
@@ -461,7 +447,7 @@ static int cmp_request(const void *a, const void *b)
 static int derive_requests(const jw_profile_t *profile, const char *yid, rec_request_t *reqs,
                            size_t n, derivation_t *out)
 {
-    char d[11], vw[3];
+    char vw[3];
     int rc = 0;
     for (size_t i = 0; i < n && !rc;) {
         size_t j = i;
@@ -470,23 +456,21 @@ static int derive_requests(const jw_profile_t *profile, const char *yid, rec_req
             j++;
         const rec_request_t *r = &reqs[j - 1];
         i = j;
-        jw_json_t *jj = &out->one;
+        jw_event_w_t *jj = &out->one;
         body_begin(out, profile, "request", r->msg, yid);
         legacy_field(jj, r->legacy);
-        jw_json_str(jj, "gemeente", r->gemeente);
-        jw_json_str(jj, "aanbieder", r->aanbieder);
-        jw_json_str(jj, "segment", jw_profile_segment(profile, r->categorie, r->code));
-        jw_json_str(jj, "categorie", r->categorie[0] ? r->categorie : NULL);
-        jw_json_str(jj, "product", r->code[0] ? r->code : NULL);
-        fmt_date(r->ingang, d);
-        jw_json_str(jj, "date", d);
-        fmt_date(r->dagtekening, d);
-        jw_json_str(jj, "msg_date", d);
+        jw_event_w_str(jj, JW_EK_GEMEENTE, r->gemeente);
+        jw_event_w_str(jj, JW_EK_AANBIEDER, r->aanbieder);
+        jw_event_w_str(jj, JW_EK_SEGMENT, jw_profile_segment(profile, r->categorie, r->code));
+        jw_event_w_str(jj, JW_EK_CATEGORIE, r->categorie[0] ? r->categorie : NULL);
+        jw_event_w_str(jj, JW_EK_PRODUCT, r->code[0] ? r->code : NULL);
+        jw_event_w_date(jj, JW_EK_DATE, r->ingang);
+        jw_event_w_date(jj, JW_EK_MSG_DATE, r->dagtekening);
         if (r->verwijzer != JW_NONE) {
             two_digits(r->verwijzer, vw);
-            jw_json_str(jj, "verwijzer", vw);
+            jw_event_w_str(jj, JW_EK_VERWIJZER, vw);
         } else {
-            jw_json_null(jj, "verwijzer");
+            jw_event_w_null(jj, JW_EK_VERWIJZER);
         }
         rc = emit(out, r->ingang, r->gemeente);
     }
@@ -505,7 +489,7 @@ int traject_derive(const jw_profile_t *profile, const char *yid, const rec_alloc
     int rc = JW_TRAJECT_ENOMEM;
 
     out->n = 0;
-    jw_json_reset(&out->text);
+    jw_event_w_reset(&out->text);
     /* Sorting needs writable copies; inputs stay untouched. */
     if (n_allocs && !(a = malloc(n_allocs * sizeof *a))) goto out;
     if (n_dels && !(dl = malloc(n_dels * sizeof *dl))) goto out;

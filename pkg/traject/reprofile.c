@@ -1,7 +1,6 @@
 /* reprofile.c - change the profile of a state store by re-deriving from
  * the stored facts (SPEC §6), and derive a whole store under another
  * profile without writing (to compare definitions). See traject.h. */
-#define _GNU_SOURCE /* memmem */
 #include "traject/traject_internal.h"
 
 #include <stdio.h>
@@ -90,26 +89,6 @@ static int decl_cb(const void *key, size_t klen, const void *val, size_t vlen, v
     return 0;
 }
 
-/* The string value of "name":"..." in text (no escapes in the fields we
- * read: codes, dates, hex); 0 and out = "" when absent or null. */
-static int str_field(const char *text, size_t len, const char *name, char *out, size_t cap,
-                     size_t *vstart, size_t *vend)
-{
-    char pat[40];
-    int pl = snprintf(pat, sizeof pat, "\"%s\":\"", name);
-    out[0] = '\0';
-    const char *p = memmem(text, len, pat, (size_t)pl);
-    if (!p) return 0;
-    p += pl;
-    const char *e = memchr(p, '"', (size_t)(text + len - p));
-    if (!e || (size_t)(e - p) >= cap) return 0;
-    memcpy(out, p, (size_t)(e - p));
-    out[e - p] = '\0';
-    if (vstart) *vstart = (size_t)(p - text);
-    if (vend) *vend = (size_t)(e - text);
-    return 1;
-}
-
 static void be64(uint8_t b[8], uint64_t v)
 {
     for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (56 - 8 * i));
@@ -122,31 +101,29 @@ static void be64(uint8_t b[8], uint64_t v)
  * field what apply.c writes. decl_key (29 bytes) names the declaration line
  * whose index must follow a re-issued `declared` event, or is NULL. */
 static int reissue_once(jw_traject_t *t, jw_txn_t *txn, uint64_t seq, const uint8_t *decl_key,
-                        jw_json_t *nb, jw_traject_counts_t *counts)
+                        jw_event_w_t *nb, jw_traject_counts_t *counts)
 {
     const jw_profile_t *prof = traject_profile(t);
-    uint8_t k[8], id[8], nid[8];
+    uint8_t k[8], id[8];
     const void *val;
-    size_t vlen, ps, pe, ss, se;
-    char idhex[17], yid[33], oldprof[80], seg[40], cat[8], code[16];
+    size_t vlen;
+    char yid[33], oldprof[80], cat[8], code[16];
+    jw_event_view_t v;
     int rc;
 
     be64(k, seq);
     if ((rc = jw_store_get(txn, JW_DB_EVENTS, k, 8, &val, &vlen))) return rc == JW_STORE_NOTFOUND ? 0 : rc;
     /* copy: the writes below may move the map */
-    char *ev = malloc(vlen + 1);
+    uint8_t *ev = malloc(vlen ? vlen : 1);
     if (!ev) return JW_TRAJECT_ENOMEM;
     memcpy(ev, val, vlen);
-    ev[vlen] = '\0';
     rc = 0;
-    if (!str_field(ev, vlen, "id", idhex, sizeof idhex, NULL, NULL) ||
-        sodium_hex2bin(id, 8, idhex, 16, NULL, NULL, NULL) != 0 ||
-        !str_field(ev, vlen, "yid", yid, sizeof yid, NULL, NULL) ||
-        !str_field(ev, vlen, "profile", oldprof, sizeof oldprof, &ps, &pe)) {
+    if (jw_event_view(ev, vlen, &v) || jw_event_get_str(&v, JW_EK_YID, yid, sizeof yid) ||
+        jw_event_get_str(&v, JW_EK_PROFILE, oldprof, sizeof oldprof)) {
         rc = JW_TRAJECT_ECORRUPT;
         goto out;
     }
-    int has_seg = str_field(ev, vlen, "segment", seg, sizeof seg, &ss, &se);
+    memcpy(id, v.id, 8);
     if (strcmp(oldprof, jw_profile_name(prof)) == 0) goto out;
     /* live? (a retracted declaration stays retracted) */
     rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &val, &vlen);
@@ -155,47 +132,22 @@ static int reissue_once(jw_traject_t *t, jw_txn_t *txn, uint64_t seq, const uint
         goto out;
     }
     if (rc) goto out;
-    str_field(ev, strlen(ev), "categorie", cat, sizeof cat, NULL, NULL);
-    str_field(ev, strlen(ev), "product", code, sizeof code, NULL, NULL);
-    const char *nseg = jw_profile_segment(prof, cat, code);
-    /* the body: after "seq":N, up to the closing brace */
-    const char *b = strstr(ev, "\"seq\":");
-    if (!b || ps < (size_t)(b - ev) || (has_seg && ss < pe)) {
-        rc = JW_TRAJECT_ECORRUPT;
+    if (jw_event_get_str(&v, JW_EK_CATEGORIE, cat, sizeof cat)) cat[0] = '\0';
+    if (jw_event_get_str(&v, JW_EK_PRODUCT, code, sizeof code)) code[0] = '\0';
+    /* The same body with the new profile's name and, where the event has
+     * a segment, the new profile's segment, field for field. */
+    const jw_event_key_t keys[2] = {JW_EK_PROFILE, JW_EK_SEGMENT};
+    const char *vals[2] = {jw_profile_name(prof), jw_profile_segment(prof, cat, code)};
+    jw_event_w_reset(nb);
+    rc = jw_event_w_copy(nb, v.body, v.body_len, keys, vals, 2);
+    if (rc) {
+        rc = rc == JW_EVENT_ENOMEM ? JW_TRAJECT_ENOMEM : JW_TRAJECT_ECORRUPT;
         goto out;
     }
-    b += 6;
-    while (*b >= '0' && *b <= '9') b++;
-    if (*b != ',') {
-        rc = JW_TRAJECT_ECORRUPT;
-        goto out;
-    }
-    b++;
-    size_t bs = (size_t)(b - ev), end = strlen(ev);
-    if (end < 2 || ev[end - 1] != '}') {
-        rc = JW_TRAJECT_ECORRUPT;
-        goto out;
-    }
-    end--;
-    jw_json_reset(nb);
-    jw_json_raw(nb, ev + bs, ps - bs);
-    jw_json_raw(nb, jw_profile_name(prof), strlen(jw_profile_name(prof)));
-    if (has_seg) {
-        jw_json_raw(nb, ev + pe, ss - pe);
-        jw_json_raw(nb, nseg, strlen(nseg));
-        jw_json_raw(nb, ev + se, end - se);
-    } else {
-        jw_json_raw(nb, ev + pe, end - pe);
-    }
-    if (jw_json_finish(nb)) {
-        rc = JW_TRAJECT_ENOMEM;
-        goto out;
-    }
-    traject_event_id(nb->buf, nb->len, nid);
     uint64_t nseq;
     if ((rc = traject_log_retract(t, txn, "reprofile", yid, id, seq))) goto out;
     counts->events_retracted++;
-    if ((rc = traject_log_event(t, txn, nid, nb->buf, nb->len, &nseq))) goto out;
+    if ((rc = traject_log_event(t, txn, nb->buf, nb->len, NULL, &nseq))) goto out;
     counts->events_emitted++;
     if (decl_key) {
         be64(k, nseq);
@@ -212,16 +164,15 @@ typedef struct {
 } seqs_t;
 
 /* Collect the seqs of `refused` and `message_refused` events (live or not:
- * reissue_once skips the retracted ones). The type follows the id and seq
- * at the head of every record ({"id":"...","seq":N,"type":"..."). */
+ * reissue_once skips the retracted ones). */
 static int refusal_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
 {
     seqs_t *l = ctx;
     char type[24];
     if (klen != 8) return JW_TRAJECT_ECORRUPT;
-    const char *v = val;
-    size_t head = vlen < 80 ? vlen : 80;
-    if (!str_field(v, head, "type", type, sizeof type, NULL, NULL)) return 0;
+    jw_event_view_t v;
+    if (jw_event_view(val, vlen, &v)) return JW_TRAJECT_ECORRUPT;
+    if (jw_event_get_str(&v, JW_EK_TYPE, type, sizeof type)) return 0;
     if (strcmp(type, "refused") != 0 && strcmp(type, "message_refused") != 0) return 0;
     if (l->n == l->cap) {
         size_t nc = l->cap ? l->cap * 2 : 64;
@@ -245,7 +196,7 @@ int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_trajec
     yids_t ys = {0};
     decls_t ds = {0};
     seqs_t rs = {0};
-    jw_json_t nb;
+    jw_event_w_t nb;
     uint64_t last;
     int rc;
 
@@ -259,7 +210,7 @@ int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_trajec
     if ((rc = jw_store_meta_put(txn, "profile", name, strlen(name)))) return rc;
     if ((rc = jw_store_meta_put_u64(txn, "profile.since", last + 1))) return rc;
 
-    jw_json_init(&nb);
+    jw_event_w_init(&nb);
     if ((rc = all_youths(txn, 1, &ys))) goto out;
     for (size_t i = 0; i < ys.n && !rc; i++) {
         char hexid[JW_YID_HEX_LEN + 1];
@@ -274,7 +225,7 @@ int jw_traject_reprofile(jw_traject_t *t, jw_txn_t *txn, int *changed, jw_trajec
     if ((rc = jw_store_iter(txn, JW_DB_EVENTS, NULL, 0, refusal_cb, &rs))) goto out;
     for (size_t i = 0; i < rs.n && !rc; i++) rc = reissue_once(t, txn, rs.seq[i], NULL, &nb, counts);
 out:
-    jw_json_free(&nb);
+    jw_event_w_free(&nb);
     free(ys.y);
     free(ds.d);
     free(rs.seq);
@@ -283,9 +234,9 @@ out:
 
 /* ---- a temporary derivation of a whole store ---- */
 
-static int cmp_id(const void *a, const void *b)
+static int cmp_dig(const void *a, const void *b)
 {
-    return memcmp(((const derived_t *)a)->id, ((const derived_t *)b)->id, 8);
+    return memcmp(((const derived_t *)a)->dig, ((const derived_t *)b)->dig, 8);
 }
 
 int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject_event_cb cb,
@@ -293,11 +244,12 @@ int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject
 {
     yids_t ys = {0};
     jw_traject_t *t = NULL;
-    jw_json_t ev;
+    jw_json_t ev, text;
     uint64_t seq = 0;
     int rc;
 
     jw_json_init(&ev);
+    jw_json_init(&text);
     if ((rc = jw_traject_new(profile, &t))) goto out;
     if ((rc = all_youths(txn, 0, &ys))) goto out;
     for (size_t i = 0; i < ys.n && !rc; i++) {
@@ -306,16 +258,23 @@ int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject
         /* the same derivation as applying a message: refused facts left out */
         if ((rc = traject_derive_youth(t, txn, ys.y[i], hexid))) break;
         derivation_t *dv = traject_derivation(t);
-        if (dv->n > 1) qsort(dv->ev, dv->n, sizeof *dv->ev, cmp_id);
+        if (dv->n > 1) qsort(dv->ev, dv->n, sizeof *dv->ev, cmp_dig);
         for (size_t k = 0; k < dv->n && !rc; k++) {
-            if (k > 0 && memcmp(dv->ev[k - 1].id, dv->ev[k].id, 8) == 0) continue; /* as applied */
+            if (k > 0 && memcmp(dv->ev[k - 1].dig, dv->ev[k].dig, 8) == 0) continue; /* as applied */
+            const uint8_t *body = dv->text.buf + dv->ev[k].body_off;
+            size_t blen = dv->ev[k].body_len;
+            uint8_t id[8];
             char idhex[17], head[64];
-            sodium_bin2hex(idhex, sizeof idhex, dv->ev[k].id, 8);
+            if ((rc = jw_event_body_id(body, blen, &text, id))) {
+                rc = rc == JW_EVENT_ENOMEM ? JW_TRAJECT_ENOMEM : JW_TRAJECT_ECORRUPT;
+                break;
+            }
+            sodium_bin2hex(idhex, sizeof idhex, id, 8);
             int hl = snprintf(head, sizeof head, "{\"id\":\"%s\",\"seq\":%llu,", idhex,
                               (unsigned long long)++seq);
             jw_json_reset(&ev);
             jw_json_raw(&ev, head, (size_t)hl);
-            jw_json_raw(&ev, dv->text.buf + dv->ev[k].body_off, dv->ev[k].body_len);
+            jw_json_raw(&ev, text.buf, text.len);
             jw_json_raw(&ev, "}", 1);
             if (jw_json_finish(&ev)) rc = JW_TRAJECT_ENOMEM;
             else rc = cb(seq, ev.buf, ev.len, ctx);
@@ -325,5 +284,6 @@ out:
     free(ys.y);
     jw_traject_free(t);
     jw_json_free(&ev);
+    jw_json_free(&text);
     return rc;
 }

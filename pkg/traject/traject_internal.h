@@ -6,6 +6,7 @@
 #define JW_TRAJECT_INTERNAL_H
 
 #include "traject/traject.h"
+#include "event/event.h"
 #include "json/json.h"
 
 #define MSGID_LEN 32
@@ -66,17 +67,18 @@ _Static_assert(sizeof(rec_delivery_t) == 104, "rec_delivery_t layout");
 
 /* One derived event before it gets an id and a seq. */
 typedef struct {
-    uint8_t id[8];
+    uint8_t dig[8];              /* traject_body_digest of the body */
+    uint8_t id[8];               /* the event id, once worked out (new events) */
     jw_date_t date;
-    size_t body_off, body_len;   /* into the derivation's text buffer */
+    size_t body_off, body_len;   /* into the derivation's body buffer */
     char gemeente[9];
 } derived_t;
 
 typedef struct {
     derived_t *ev;
     size_t n, cap;
-    jw_json_t text;              /* all bodies, back to back */
-    jw_json_t one;               /* scratch for the body being built */
+    jw_event_w_t text;           /* all binary bodies (event.h), back to back */
+    jw_event_w_t one;            /* scratch for the body being built */
 } derivation_t;
 
 /* Derive every event of one youth from its facts (pure: same facts, same
@@ -97,13 +99,14 @@ int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const 
  * next call with t. */
 int traject_derive_youth(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[16], const char *yid_hex);
 derivation_t *traject_derivation(jw_traject_t *t);
-int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const char *body,
-                      size_t body_len, uint64_t *seq_out);
+/* Log a new event: its id is worked out from the body (event.h). */
+int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t *body, size_t body_len,
+                      uint8_t id_out[8], uint64_t *seq_out);
 int traject_log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
                         const uint8_t old_id[8], uint64_t old_seq);
 const jw_profile_t *traject_profile(const jw_traject_t *t);
 
-/* Hash a body into an 8-byte event id. */
-void traject_event_id(const char *body, size_t len, uint8_t id[8]);
+/* The digest a re-derivation compares (not the event id). */
+void traject_body_digest(const uint8_t *body, size_t len, uint8_t dig[8]);
 
 #endif
