@@ -9,12 +9,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "store/store_internal.h"
@@ -244,38 +242,6 @@ out:
     return rc;
 }
 
-/* Hand the map's resident pages back to the kernel, at most once a
- * second, after a write. The store is a memory map: every page the writer
- * or a reader touches stays in the process's resident set (and with the
- * replay mode's MDB_WRITEMAP every page written), so without this the
- * RSS of a long replay grows with the store. MADV_DONTNEED on a shared
- * file mapping only drops our page-table entries: the data stays in the
- * page cache (dirty pages are marked dirty there and written back as
- * usual), and the next access faults the same bytes back in, so readers
- * in other threads are never affected beyond a minor fault. */
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void trim_if_due(jw_store_t *s)
-{
-    int64_t now = mono_ms();
-    if (now - s->trim_at_ms < 1000) return;
-    s->trim_at_ms = now;
-    MDB_envinfo info;
-    MDB_stat st;
-    if (pthread_rwlock_rdlock(&s->maplock) != 0) return;
-    if (mdb_env_info(s->env, &info) == 0 && mdb_env_stat(s->env, &st) == 0 && info.me_mapaddr) {
-        size_t used = (size_t)(info.me_last_pgno + 1) * st.ms_psize;
-        if (used > info.me_mapsize) used = info.me_mapsize;
-        madvise(info.me_mapaddr, used, MADV_DONTNEED);
-    }
-    pthread_rwlock_unlock(&s->maplock);
-}
-
 int jw_store_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
 {
     int rc, expected = 0;
@@ -283,7 +249,6 @@ int jw_store_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
     if (s->read_only) return JW_STORE_ERDONLY;
     if (!atomic_compare_exchange_strong(&s->writing, &expected, 1)) return JW_STORE_EBUSY;
     rc = run_write(s, fn, ctx);
-    if (rc == 0) trim_if_due(s);
     atomic_store(&s->writing, 0);
     return rc;
 }

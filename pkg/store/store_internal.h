@@ -24,7 +24,6 @@ struct jw_store {
     atomic_int writing; /* a jw_store_write is running (catches nesting) */
     char *dir;
     int lock_fd; /* dir/lock, flock(LOCK_EX) while open read-write; -1 when none */
-    int64_t trim_at_ms; /* writer only: when the map's pages were last handed back */
 };
 
 struct jw_txn {
