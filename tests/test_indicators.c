@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "event/event.h"
+#include "indicators/ind_internal.h"
 #include "indicators/indicators.h"
 #include "profile/profile.h"
 #include "store/store.h"
@@ -383,6 +385,64 @@ Test(indicators, events_and_timeliness)
 }
 
 /* ---- the basic scenario, Zuid-Limburg ---- */
+
+/* The typed reader of binary records (what jw_ind_catch_up uses) gives
+ * exactly what the JSON reader gives for the JSON of the same event, for
+ * every event of a replayed store, under the store's profile and under
+ * another one (the mismatch path); a damaged record is refused. */
+typedef struct {
+    const jw_profile_t *p[2];
+    size_t n, mismatches;
+} same_ctx_t;
+
+static int same_cb(uint64_t seq, const void *rec, size_t len, void *ctx)
+{
+    same_ctx_t *c = ctx;
+    jw_json_t j;
+    jw_json_init(&j);
+    cr_assert_eq(jw_event_json(rec, len, seq, &j), 0);
+    for (int k = 0; k < 2; k++) {
+        ev_t a, b;
+        int ma = -1, mb = -1;
+        char ea[200] = "", eb[200] = "";
+        int ra = ind_event_from_record(rec, len, c->p[k], &a, &ma, ea, sizeof ea);
+        int rb = ind_event_parse(j.buf, j.len, c->p[k], &b, &mb, eb, sizeof eb);
+        cr_assert_eq(ra, rb, "seq %llu: %s / %s: %s", (unsigned long long)seq, ea, eb, j.buf);
+        cr_assert_eq(ma, mb);
+        cr_assert_str_eq(ea, eb);
+        if (ra == 0) cr_assert_eq(memcmp(&a, &b, sizeof a), 0, "seq %llu: %s", (unsigned long long)seq, j.buf);
+        c->mismatches += (size_t)ma;
+    }
+    /* cut anywhere inside the id or in the middle of the body: refused */
+    ev_t e;
+    int m;
+    char err[200];
+    cr_assert_eq(ind_event_from_record(rec, 5, c->p[0], &e, &m, err, sizeof err), -1);
+    cr_assert_str_eq(err, "not an event record");
+    jw_json_free(&j);
+    c->n++;
+    return 0;
+}
+
+static int same_read(jw_txn_t *txn, void *ctx)
+{
+    return jw_store_events_since(txn, 0, same_cb, ctx);
+}
+
+Test(indicators, record_reader_equals_json_reader)
+{
+    scen_t s;
+    char err[256];
+    jw_profile_t *other;
+    scen_open(&s, "zuid-limburg", "fixtures/scenarios/basic");
+    cr_assert_eq(jw_profile_load("twente", &other, err, sizeof err), 0, "%s", err);
+    same_ctx_t c = {{s.profile, other}, 0, 0};
+    cr_assert_eq(jw_store_read(s.src, same_read, &c), 0);
+    cr_assert_gt(c.n, 20);
+    cr_assert_eq(c.mismatches, c.n); /* every event refused under the other profile */
+    jw_profile_free(other);
+    scen_close(&s);
+}
 
 Test(indicators, basic_zuid_limburg)
 {

@@ -918,7 +918,8 @@ static int batch_fn(jw_txn_t *txn, void *ctx)
         int mismatch = 0;
         if (x->seq <= last) continue;
         if (x->seq != last + 1) return JW_IND_EGAP;
-        int bad = ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err);
+        int bad = x->record ? ind_event_from_record(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err)
+                            : ind_event_parse(x->json, x->len, b->ind->profile, &e, &mismatch, err, sizeof err);
         if (bad && mismatch && x->seq < b->ind->foreign_below) {
             /* an event of the store's earlier profile: skipped, but a retraction still
              * takes back whatever it names (docs/indicators.md, changing the profile) */
@@ -988,7 +989,7 @@ int jw_ind_consume_batch(jw_ind_t *ind, const jw_ind_event_t *ev, size_t n, size
 
 int jw_ind_consume(jw_ind_t *ind, uint64_t seq, const char *json, size_t len)
 {
-    jw_ind_event_t e = {seq, json, len};
+    jw_ind_event_t e = {seq, json, len, 0};
     return jw_ind_consume_batch(ind, &e, 1, NULL);
 }
 
@@ -1002,7 +1003,6 @@ typedef struct {
     char *buf;
     size_t len, cap;
     size_t *off;
-    jw_json_t text;    /* the JSON of one event */
 } chunk_t;
 
 static int chunk_cb(uint64_t seq, const void *data, size_t len, void *ctx)
@@ -1018,20 +1018,14 @@ static int chunk_cb(uint64_t seq, const void *data, size_t len, void *ctx)
         c->off = no;
         c->cap_ev = nc;
     }
-    /* The store keeps binary records (event.h); the engine reads the
-     * JSON every subscriber reads. A record that does not read becomes an
-     * empty object: counted as unreadable, its seq consumed. */
-    if (jw_event_json(data, len, seq, &c->text)) {
-        jw_json_reset(&c->text);
-        jw_json_raw(&c->text, "{}", 2);
-        if (jw_json_finish(&c->text)) return JW_IND_ENOMEM;
-    }
-    data = c->text.buf;
-    len = c->text.len;
+    /* The store keeps binary records (event.h): read as they are, with
+     * the typed reader (ind_event_from_record); one that does not read is
+     * counted as unreadable and its seq consumed, as for bad JSON. */
     if (grow((void **)&c->buf, &c->cap, c->len + len + 1)) return JW_IND_ENOMEM;
     memcpy(c->buf + c->len, data, len);
     c->ev[c->n].seq = seq;
     c->ev[c->n].len = len;
+    c->ev[c->n].record = 1;
     c->off[c->n] = c->len;
     c->len += len;
     c->n++;
@@ -1105,7 +1099,6 @@ out:
     free(c.ev);
     free(c.off);
     free(c.buf);
-    jw_json_free(&c.text);
     if (applied) *applied = total;
     return rc;
 }

@@ -2,6 +2,7 @@
  * an ev_t. The reader is strict about what it uses (types, lengths, dates)
  * and skips everything else, nested objects included. */
 #include "indicators/ind_internal.h"
+#include "event/event.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,57 @@ static int class_of(const char *s)
         return -1;                                     \
     } while (0)
 
+/* The checks every event gets once its fields are read, from JSON or from
+ * a record alike. */
+static int finish(ev_t *e, const char *type, const char *profile_name, int have_id, int have_yid,
+                  int have_retracts, int have_date, int have_cls, int have_dur, int have_amount,
+                  int have_cont, const char *to_aanbieder, const char *message, const char *codes,
+                  const jw_profile_t *profile, int *profile_mismatch, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(type, types[i].name) == 0) e->type = (uint8_t)types[i].type;
+    if (e->type == EV_NONE) {
+        if (!type[0]) FAIL("no 'type'");
+        /* an unknown type is not an error: the caller ignores it */
+        return 0;
+    }
+    if (strcmp(profile_name, jw_profile_name(profile)) != 0) {
+        *profile_mismatch = 1;
+        FAIL("event of profile '%.64s', not '%.64s'", profile_name, jw_profile_name(profile));
+    }
+    if (!have_id) FAIL("no 'id'");
+    if (!have_yid) FAIL("no 'yid'");
+    if (e->type == EV_RETRACT) {
+        if (!have_retracts) FAIL("retract without 'retracts'");
+        return 0;
+    }
+    if (e->type == EV_TRANSFER) memcpy(e->aanbieder, to_aanbieder, sizeof e->aanbieder);
+    if (e->type == EV_MSG_REFUSED) {
+        if (strncmp(message, "JW", 2) != 0 || strlen(message) != 5) FAIL("bad 'message'");
+        e->reason = (int32_t)strtol(message + 2, NULL, 10);
+        e->credit = strstr(codes, "0001") != NULL;
+    }
+    if (e->type == EV_REQ_REFUSED && (e->request_date == IND_NONE32 || e->wait_days == IND_NONE32))
+        FAIL("request_refused without request_date or days");
+    if (e->type != EV_REQUEST && !have_date) FAIL("no 'date'");
+    if (e->type == EV_REQUEST && e->msg_date == IND_NONE32) FAIL("request without 'msg_date'");
+    if ((e->type == EV_START || e->type == EV_STOP) && !have_cls) FAIL("no 'class'");
+    if (e->type == EV_STOP && (!have_dur || !have_cont || e->start == IND_NONE32))
+        FAIL("stop without duration_days, continued or start");
+    if ((e->type == EV_DECLARED || e->type == EV_REFUSED) && !have_amount)
+        FAIL("declared or refused without amount_cents");
+    if (e->type != EV_REQUEST && e->type != EV_DECLARED && !e->gemeente[0]) FAIL("no 'gemeente'");
+    if (!e->segment[0]) snprintf(e->segment, sizeof e->segment, "overig");
+    e->verblijf = (uint8_t)jw_profile_segment_verblijf(profile, e->segment);
+    int days = 0;
+    double share = 0;
+    if (jw_profile_wait_norm(profile, e->segment, &days, &share)) {
+        e->has_norm = 1;
+        e->norm_days = days;
+    }
+    return 0;
+}
+
 int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, ev_t *e,
                     int *profile_mismatch, char *err, size_t errlen)
 {
@@ -342,46 +394,140 @@ int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, e
         FAIL("expected ',' or '}'");
     }
 
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(type, types[i].name) == 0) e->type = (uint8_t)types[i].type;
-    if (e->type == EV_NONE) {
-        if (!type[0]) FAIL("no 'type'");
-        /* an unknown type is not an error: the caller ignores it */
-        return 0;
+    return finish(e, type, profile_name, have_id, have_yid, have_retracts, have_date, have_cls,
+                  have_dur, have_amount, have_cont, to_aanbieder, message, codes, profile,
+                  profile_mismatch, err, errlen);
+}
+
+/* ---- the same from a binary record (event.h) ----
+ *
+ * What the store keeps: jw_ind_catch_up reads these directly instead of
+ * rendering JSON and parsing it back. Field for field the rules of
+ * ind_event_parse above: a null string field is empty, a null date is
+ * absent, a field of the wrong kind is an error (test_indicators checks
+ * that both readers give the same ev_t for every event of a store). */
+
+/* A string field into dst: absent or null = "", else it must fit. */
+static int rec_str(const jw_event_view_t *v, jw_event_key_t k, char *dst, size_t cap)
+{
+    dst[0] = '\0';
+    if (!v->f[k].tag || jw_event_is_null(v, k)) return 0;
+    return jw_event_get_str(v, k, dst, cap) == 0 ? 0 : -1;
+}
+
+/* A date field: 1 when present (into *out), 0 absent or null, -1 bad. */
+static int rec_date(const jw_event_view_t *v, jw_event_key_t k, int32_t *out)
+{
+    jw_date_t d;
+    if (!v->f[k].tag || jw_event_is_null(v, k)) return 0;
+    if (jw_event_get_date(v, k, &d) || d == JW_DATE_NONE) return -1;
+    *out = d;
+    return 1;
+}
+
+/* An integer field: 1 present, 0 absent or null, -1 bad. */
+static int rec_int(const jw_event_view_t *v, jw_event_key_t k, int64_t *out)
+{
+    if (!v->f[k].tag || jw_event_is_null(v, k)) return 0;
+    return jw_event_get_int(v, k, out) ? -1 : 1;
+}
+
+int ind_event_from_record(const void *rec, size_t len, const jw_profile_t *profile, ev_t *e,
+                          int *profile_mismatch, char *err, size_t errlen)
+{
+    jw_event_view_t v;
+    char type[24], profile_name[80], hex[40], to_aanbieder[9], message[8], codes[64], val[8];
+    int have_id = 0, have_yid = 0, have_date = 0, have_retracts = 0, have_cls = 0;
+    int have_dur = 0, have_amount = 0, have_cont = 0, r;
+    int64_t i64;
+
+    memset(e, 0, sizeof *e);
+    e->cls = -1;
+    e->reason = -1;
+    e->date = e->start = e->request_date = e->toewijzingsdatum = e->msg_date = IND_NONE32;
+    e->duration = e->wait_days = IND_NONE32;
+    *profile_mismatch = 0;
+
+    if (jw_event_view(rec, len, &v)) FAIL("not an event record");
+    memcpy(e->id, v.id, 8);
+    have_id = 1;
+    if (rec_str(&v, JW_EK_TYPE, type, sizeof type) || (v.f[JW_EK_TYPE].tag && jw_event_is_null(&v, JW_EK_TYPE)))
+        FAIL("bad 'type'");
+    if (rec_str(&v, JW_EK_PROFILE, profile_name, sizeof profile_name) ||
+        (v.f[JW_EK_PROFILE].tag && jw_event_is_null(&v, JW_EK_PROFILE)))
+        FAIL("bad 'profile'");
+    if (v.f[JW_EK_YID].tag) {
+        if (jw_event_get_str(&v, JW_EK_YID, hex, sizeof hex) || hex_bytes(hex, e->yid, YID_BIN))
+            FAIL("bad 'yid'");
+        have_yid = 1;
     }
-    if (strcmp(profile_name, jw_profile_name(profile)) != 0) {
-        *profile_mismatch = 1;
-        FAIL("event of profile '%.64s', not '%.64s'", profile_name, jw_profile_name(profile));
+    if (v.f[JW_EK_RETRACTS].tag) {
+        if (jw_event_get_str(&v, JW_EK_RETRACTS, hex, sizeof hex) || hex_bytes(hex, e->retracts, 8))
+            FAIL("bad 'retracts'");
+        have_retracts = 1;
     }
-    if (!have_id) FAIL("no 'id'");
-    if (!have_yid) FAIL("no 'yid'");
-    if (e->type == EV_RETRACT) {
-        if (!have_retracts) FAIL("retract without 'retracts'");
-        return 0;
+    if (rec_str(&v, JW_EK_GEMEENTE, e->gemeente, sizeof e->gemeente)) FAIL("bad 'gemeente'");
+    if (rec_str(&v, JW_EK_AANBIEDER, e->aanbieder, sizeof e->aanbieder)) FAIL("bad 'aanbieder'");
+    if (rec_str(&v, JW_EK_FROM_AANBIEDER, e->from_aanbieder, sizeof e->from_aanbieder)) FAIL("bad 'from_aanbieder'");
+    if (rec_str(&v, JW_EK_TO_AANBIEDER, to_aanbieder, sizeof to_aanbieder)) FAIL("bad 'to_aanbieder'");
+    if (rec_str(&v, JW_EK_MESSAGE, message, sizeof message)) FAIL("bad 'message'");
+    if (rec_str(&v, JW_EK_CODES, codes, sizeof codes)) FAIL("bad 'codes'");
+    if (rec_str(&v, JW_EK_SEGMENT, e->segment, sizeof e->segment)) FAIL("bad 'segment'");
+    if (rec_str(&v, JW_EK_UNIT, e->unit, sizeof e->unit)) FAIL("bad 'unit'");
+    if (v.f[JW_EK_DAYS].tag) {
+        if (rec_int(&v, JW_EK_DAYS, &i64) != 1 || i64 < -100000 || i64 > 100000) FAIL("bad 'days'");
+        e->wait_days = (int32_t)i64;
     }
-    if (e->type == EV_TRANSFER) memcpy(e->aanbieder, to_aanbieder, sizeof e->aanbieder);
-    if (e->type == EV_MSG_REFUSED) {
-        if (strncmp(message, "JW", 2) != 0 || strlen(message) != 5) FAIL("bad 'message'");
-        e->reason = (int32_t)strtol(message + 2, NULL, 10);
-        e->credit = strstr(codes, "0001") != NULL;
+    if (v.f[JW_EK_DATE].tag) {
+        if (rec_date(&v, JW_EK_DATE, &e->date) != 1) FAIL("bad 'date'");
+        have_date = 1;
     }
-    if (e->type == EV_REQ_REFUSED && (e->request_date == IND_NONE32 || e->wait_days == IND_NONE32))
-        FAIL("request_refused without request_date or days");
-    if (e->type != EV_REQUEST && !have_date) FAIL("no 'date'");
-    if (e->type == EV_REQUEST && e->msg_date == IND_NONE32) FAIL("request without 'msg_date'");
-    if ((e->type == EV_START || e->type == EV_STOP) && !have_cls) FAIL("no 'class'");
-    if (e->type == EV_STOP && (!have_dur || !have_cont || e->start == IND_NONE32))
-        FAIL("stop without duration_days, continued or start");
-    if ((e->type == EV_DECLARED || e->type == EV_REFUSED) && !have_amount)
-        FAIL("declared or refused without amount_cents");
-    if (e->type != EV_REQUEST && e->type != EV_DECLARED && !e->gemeente[0]) FAIL("no 'gemeente'");
-    if (!e->segment[0]) snprintf(e->segment, sizeof e->segment, "overig");
-    e->verblijf = (uint8_t)jw_profile_segment_verblijf(profile, e->segment);
-    int days = 0;
-    double share = 0;
-    if (jw_profile_wait_norm(profile, e->segment, &days, &share)) {
-        e->has_norm = 1;
-        e->norm_days = days;
+    if (rec_date(&v, JW_EK_START, &e->start) < 0) FAIL("bad 'start'");
+    if (rec_date(&v, JW_EK_REQUEST_DATE, &e->request_date) < 0) FAIL("bad 'request_date'");
+    if (rec_date(&v, JW_EK_TOEWIJZINGSDATUM, &e->toewijzingsdatum) < 0) FAIL("bad 'toewijzingsdatum'");
+    if (rec_date(&v, JW_EK_MSG_DATE, &e->msg_date) < 0) FAIL("bad 'msg_date'");
+    if (v.f[JW_EK_CLASS].tag && !jw_event_is_null(&v, JW_EK_CLASS)) {
+        char cls[24];
+        if (jw_event_get_str(&v, JW_EK_CLASS, cls, sizeof cls) == 0) {
+            e->cls = (int8_t)class_of(cls);
+            if (e->cls < 0) FAIL("unknown class '%.20s'", cls);
+            have_cls = 1;
+        }
     }
-    return 0;
+    if (v.f[JW_EK_CONTINUED].tag) {
+        int b;
+        if (jw_event_get_bool(&v, JW_EK_CONTINUED, &b)) FAIL("bad 'continued'");
+        e->continued = (uint8_t)b;
+        have_cont = 1;
+    }
+    if ((r = rec_int(&v, JW_EK_TOEWIJZING, &e->toewijzing)) < 0) FAIL("bad 'toewijzing'");
+    e->has_toew = r == 1;
+    if ((r = rec_int(&v, JW_EK_DURATION_DAYS, &i64)) < 0 || (r == 1 && (i64 < -100000 || i64 > 100000)))
+        FAIL("bad 'duration_days'");
+    if (r == 1) {
+        e->duration = (int32_t)i64;
+        have_dur = 1;
+    }
+    if ((r = rec_int(&v, JW_EK_WAIT_DAYS, &i64)) < 0 || (r == 1 && (i64 < -100000 || i64 > 100000)))
+        FAIL("bad 'wait_days'");
+    if (r == 1) {
+        e->wait_days = (int32_t)i64;
+        e->has_wait = 1;
+    }
+    if (v.f[JW_EK_REASON].tag && !jw_event_is_null(&v, JW_EK_REASON)) {
+        if (jw_event_get_str(&v, JW_EK_REASON, val, sizeof val) || strlen(val) != 2 || parse_i64(val, &i64))
+            FAIL("bad 'reason'");
+        e->reason = (int32_t)i64;
+    }
+    if (rec_int(&v, JW_EK_VOLUME, &e->volume) < 0) FAIL("bad 'volume'");
+    if (v.f[JW_EK_AMOUNT_CENTS].tag) {
+        if (rec_int(&v, JW_EK_AMOUNT_CENTS, &e->amount) != 1) FAIL("bad 'amount_cents'");
+        have_amount = 1;
+    }
+    e->credit = v.f[JW_EK_CREDITS].tag && !jw_event_is_null(&v, JW_EK_CREDITS);
+    if (!v.f[JW_EK_TYPE].tag) type[0] = '\0';
+    if (!v.f[JW_EK_PROFILE].tag) profile_name[0] = '\0';
+    return finish(e, type, profile_name, have_id, have_yid, have_retracts, have_date, have_cls,
+                  have_dur, have_amount, have_cont, to_aanbieder, message, codes, profile,
+                  profile_mismatch, err, errlen);
 }

@@ -73,6 +73,10 @@ typedef struct {
  * 0, or -1 with a reason in err. */
 int ind_event_parse(const char *json, size_t len, const jw_profile_t *profile, ev_t *out,
                     int *profile_mismatch, char *err, size_t errlen);
+/* The same from a binary event record as the state store keeps it
+ * (event.h): the same ev_t, the same errors. */
+int ind_event_from_record(const void *rec, size_t len, const jw_profile_t *profile, ev_t *out,
+                          int *profile_mismatch, char *err, size_t errlen);
 
 /* ---- cell keys ---- */
 

@@ -158,8 +158,9 @@ int jw_ind_stored_profile(const char *dir, char *buf, size_t cap);
 /* One event from the stream. */
 typedef struct {
     uint64_t seq;
-    const char *json; /* the event's JSON text (not NUL-terminated) */
+    const char *json; /* the event's JSON text (not NUL-terminated), or a record */
     size_t len;
+    int record;       /* json is a binary event record (event.h), as the state store keeps it */
 } jw_ind_event_t;
 
 /* Consume events in one durable write transaction. Events with seq <=
