@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1192,4 +1193,86 @@ Test(store, map_grow_waits_for_open_reader)
     cr_assert_eq(jw_store_read(p.s, verify_keys, &v), 0);
     cr_assert_eq(v.missing, 0);
     jw_store_close(p.s);
+}
+
+/* ---- the map made afresh when too much of it is resident ---- */
+
+typedef struct {
+    jw_store_t *s;
+    atomic_int stop;
+    uint64_t reads, bad;
+} remap_reader_t;
+
+static int remap_read_cb(jw_txn_t *txn, void *ctx)
+{
+    remap_reader_t *r = ctx;
+    const void *v;
+    size_t vl;
+    /* every committed snapshot holds key "k" with a 4 KiB value of one byte */
+    if (jw_store_get(txn, JW_DB_META, "k", 1, &v, &vl) != 0) return 0;
+    const unsigned char *p = v;
+    for (size_t i = 0; i < vl; i++)
+        if (p[i] != p[0]) {
+            r->bad++;
+            break;
+        }
+    r->reads++;
+    return 0;
+}
+
+static void *remap_reader(void *arg)
+{
+    remap_reader_t *r = arg;
+    while (!atomic_load(&r->stop)) jw_store_read(r->s, remap_read_cb, r);
+    return NULL;
+}
+
+static int remap_put(jw_txn_t *txn, void *ctx)
+{
+    unsigned char buf[4096];
+    memset(buf, *(int *)ctx & 0xff, sizeof buf);
+    /* and some spread-out keys, so each write touches several pages */
+    for (int i = 0; i < 50; i++) {
+        unsigned char k[16];
+        for (int b = 0; b < 16; b++) k[b] = (unsigned char)((*(int *)ctx * 131 + i * 7919 + b * 17) & 0xff);
+        int rc = jw_store_put(txn, JW_DB_MESSAGES, k, 16, buf, 256);
+        if (rc) return rc;
+    }
+    return jw_store_put(txn, JW_DB_META, "k", 1, buf, sizeof buf);
+}
+
+/* With a resident limit of one byte every write maps the store afresh
+ * while another thread keeps reading: readers always see whole
+ * snapshots, nothing is lost, and the remaps are counted. */
+Test(store, map_made_afresh_under_readers)
+{
+    const char *dir = sub("remap");
+    jw_store_options_t o = {.resident_max = 1};
+    jw_store_t *s;
+    cr_assert_eq(jw_store_open(dir, &o, &s), 0);
+    remap_reader_t r = {.s = s};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, remap_reader, &r), 0);
+    for (int i = 1; i <= 200; i++) cr_assert_eq(jw_store_write(s, remap_put, &i), 0);
+    atomic_store(&r.stop, 1);
+    pthread_join(th, NULL);
+    jw_store_stat_t st;
+    cr_assert_eq(jw_store_stat(s, &st), 0);
+    cr_assert_geq(st.remaps, 200);
+    cr_assert_eq(r.bad, 0);
+    cr_assert_gt(r.reads, 0);
+    jw_store_close(s);
+    /* the last write is there after reopening */
+    cr_assert_eq(jw_store_open(dir, NULL, &s), 0);
+    remap_reader_t r2 = {.s = s};
+    cr_assert_eq(jw_store_read(s, remap_read_cb, &r2), 0);
+    cr_assert_eq(r2.reads, 1);
+    jw_store_close(s);
+    /* the default limit (64 MiB) is not reached by a small store */
+    cr_assert_eq(jw_store_open(dir, NULL, &s), 0);
+    int i = 1;
+    cr_assert_eq(jw_store_write(s, remap_put, &i), 0);
+    cr_assert_eq(jw_store_stat(s, &st), 0);
+    cr_assert_eq(st.remaps, 0);
+    jw_store_close(s);
 }

@@ -255,7 +255,7 @@ out:
  * growing the map. The check reads /proc/self/statm (a few microseconds)
  * once per write transaction. MADV_DONTNEED on the map was tried first:
  * it ran, but the RSS did not go down. */
-#define MAP_RESIDENT_MAX (64u << 20)
+#define MAP_RESIDENT_MAX ((size_t)64 << 20)
 
 static void remap_if_big(jw_store_t *s)
 {
@@ -264,8 +264,8 @@ static void remap_if_big(jw_store_t *s)
     if (!f) return;
     int n = fscanf(f, "%lu %lu %lu", &size, &resident, &shared);
     fclose(f);
-    if (n != 3 || shared * (unsigned long)sysconf(_SC_PAGESIZE) <= MAP_RESIDENT_MAX) return;
-    (void)remap(s, 0); /* a failure leaves the old map in place */
+    if (n != 3 || (size_t)shared * (size_t)sysconf(_SC_PAGESIZE) <= s->resident_max) return;
+    if (remap(s, 0) == 0) atomic_fetch_add(&s->remaps, 1); /* a failure leaves the old map in place */
 }
 
 int jw_store_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
@@ -398,6 +398,7 @@ int jw_store_open(const char *dir, const jw_store_options_t *opt, jw_store_t **o
     s->read_only = o.read_only;
     s->replay = o.replay;
     s->max_map = round_to_page(o.max_map_size);
+    s->resident_max = o.resident_max ? o.resident_max : MAP_RESIDENT_MAX;
     atomic_init(&s->writing, 0);
 
     if (pthread_rwlockattr_init(&attr) != 0) {
@@ -518,6 +519,7 @@ int jw_store_stat(jw_store_t *s, jw_store_stat_t *out)
     out->last_txnid = info.me_last_txnid;
     out->max_readers = info.me_maxreaders;
     out->num_readers = info.me_numreaders;
+    out->remaps = atomic_load(&s->remaps);
     snprintf(path, sizeof path, "%s/data.mdb", s->dir);
     if (stat(path, &fst) == 0) out->file_size = (uint64_t)fst.st_size;
 out:
