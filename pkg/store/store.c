@@ -242,32 +242,6 @@ out:
     return rc;
 }
 
-/* Map the store afresh after a write when the process holds more than
- * MAP_RESIDENT_MAX bytes of file-backed pages. The store is a memory map:
- * every page the writer (or a reader) touches stays in the process's
- * resident set (with the replay mode's MDB_WRITEMAP every page written,
- * copy-on-write pages included), so without this a long replay's RSS grows
- * with the store (measured: 1.28 GB on a 1.16 million-message archive).
- * Unmapping drops all of it at once; the data stays in the page cache
- * (dirty pages too: msync and write-back work on the file), and the next
- * look-ups map back only what they touch. The map lock makes the writer
- * wait for readers of this process to finish their transaction, as for
- * growing the map. The check reads /proc/self/statm (a few microseconds)
- * once per write transaction. MADV_DONTNEED on the map was tried first:
- * it ran, but the RSS did not go down. */
-#define MAP_RESIDENT_MAX ((size_t)64 << 20)
-
-static void remap_if_big(jw_store_t *s)
-{
-    unsigned long size, resident, shared;
-    FILE *f = fopen("/proc/self/statm", "re");
-    if (!f) return;
-    int n = fscanf(f, "%lu %lu %lu", &size, &resident, &shared);
-    fclose(f);
-    if (n != 3 || (size_t)shared * (size_t)sysconf(_SC_PAGESIZE) <= s->resident_max) return;
-    if (remap(s, 0) == 0) atomic_fetch_add(&s->remaps, 1); /* a failure leaves the old map in place */
-}
-
 int jw_store_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
 {
     int rc, expected = 0;
@@ -275,7 +249,6 @@ int jw_store_write(jw_store_t *s, jw_store_write_fn fn, void *ctx)
     if (s->read_only) return JW_STORE_ERDONLY;
     if (!atomic_compare_exchange_strong(&s->writing, &expected, 1)) return JW_STORE_EBUSY;
     rc = run_write(s, fn, ctx);
-    if (rc == 0) remap_if_big(s);
     atomic_store(&s->writing, 0);
     return rc;
 }
@@ -398,7 +371,6 @@ int jw_store_open(const char *dir, const jw_store_options_t *opt, jw_store_t **o
     s->read_only = o.read_only;
     s->replay = o.replay;
     s->max_map = round_to_page(o.max_map_size);
-    s->resident_max = o.resident_max ? o.resident_max : MAP_RESIDENT_MAX;
     atomic_init(&s->writing, 0);
 
     if (pthread_rwlockattr_init(&attr) != 0) {
@@ -519,7 +491,6 @@ int jw_store_stat(jw_store_t *s, jw_store_stat_t *out)
     out->last_txnid = info.me_last_txnid;
     out->max_readers = info.me_maxreaders;
     out->num_readers = info.me_numreaders;
-    out->remaps = atomic_load(&s->remaps);
     snprintf(path, sizeof path, "%s/data.mdb", s->dir);
     if (stat(path, &fst) == 0) out->file_size = (uint64_t)fst.st_size;
 out:

@@ -106,11 +106,6 @@ typedef struct {
                             store, so replay into a store you can rebuild. */
     int read_only;       /* MDB_RDONLY; the directory and store must exist */
     unsigned max_readers; /* reader slots (threads + processes); 0 = 126 */
-    size_t resident_max; /* after a write, when the process holds more file-
-                            backed pages than this, the map is made afresh
-                            (so the RSS does not grow with the store); 0 =
-                            64 MiB. Readers of this process wait for it as
-                            for a map growth. */
 } jw_store_options_t;
 
 /* Open (creating when missing) the store in directory dir.
@@ -268,7 +263,6 @@ typedef struct {
     uint64_t last_txnid;
     unsigned page_size;
     unsigned max_readers, num_readers;
-    uint64_t remaps;               /* maps made afresh by this handle (resident_max) */
 } jw_store_stat_t;
 
 /* Fill *out from a fresh read snapshot. Any thread. */

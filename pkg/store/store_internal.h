@@ -24,8 +24,6 @@ struct jw_store {
     atomic_int writing; /* a jw_store_write is running (catches nesting) */
     char *dir;
     int lock_fd; /* dir/lock, flock(LOCK_EX) while open read-write; -1 when none */
-    size_t resident_max; /* see jw_store_options_t */
-    atomic_uint_fast64_t remaps; /* maps made afresh (jw_store_stat) */
 };
 
 struct jw_txn {
