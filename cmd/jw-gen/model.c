@@ -197,6 +197,9 @@ void jwg_world_free(jwg_world_t *w)
     free(w->answer.v);
     free(w->traj_rel.v);
     free(w->traj_emitted.v);
+    free(w->prov);
+    free(w->pick_idx);
+    free(w->pick_cum);
     jwg_world_init(w);
 }
 
@@ -274,12 +277,12 @@ static int32_t new_msg(jwg_world_t *w, int kind, int32_t ref, jw_date_t dag, int
     return i;
 }
 
-static int64_t aspecifiek_budget(const jwg_alloc_t *a, jw_date_t eind)
+static int64_t aspecifiek_budget(const jwg_world_t *w, const jwg_alloc_t *a, jw_date_t eind)
 {
     /* Room for the weekly hours over the whole period at the tariff of the
      * last year, plus 25 %: a budget the declarations never exceed. */
     int64_t weeks = (eind - a->ingang + 7) / 7;
-    int64_t t = jwg_tarief(a->provider, a->product, eind);
+    int64_t t = jwg_tarief(&w->prov[a->provider], a->product, eind);
     int64_t b = t * a->volume * weeks * 125 / 100;
     b = (b + 99) / 100 * 100;
     if (b > 99999999) b = 99999999;
@@ -318,7 +321,7 @@ static int32_t add_version(jwg_world_t *w, jwg_rng_t *r, int32_t ai, jw_date_t t
     if (a->aspecifiek) {
         int64_t prev = a->nver ? w->ver.v[a->ver[a->nver - 1]].budget : 0;
         int64_t b = (eind != JW_DATE_NONE && reden != 13 && reden != 5 && reden != 9)
-                        ? aspecifiek_budget(a, eind) : prev;
+                        ? aspecifiek_budget(w, a, eind) : prev;
         v->budget = b > prev ? b : prev;
     }
     a->ver[a->nver++] = vi;
@@ -449,18 +452,105 @@ static int category_running(const jwg_world_t *w, int32_t youth, const char *cat
     return 0;
 }
 
-/* A provider offering prod, other than avoid; prefer keeps `prefer` when it
- * offers prod (half of the time). -1 when nobody else offers it. */
-static int pick_provider(jwg_rng_t *r, int prod, int avoid, int prefer)
+static int offers(const jwg_world_t *w, int p, int prod)
 {
-    if (prefer >= 0 && prefer != avoid && jwg_provider_offers(prefer, prod) && jwg_rng_pct(r, 50))
+    return (int)(w->prov[p].offer >> prod & 1u);
+}
+
+/* A provider offering prod, other than avoid, by weight; prefer keeps
+ * `prefer` when it offers prod (half of the time). -1 when nobody else
+ * offers it. One draw in [0, total weight without avoid) and a binary
+ * search in the product's cumulative weights: the same choice as a weighted
+ * draw over every provider, at a cost that does not grow with their number. */
+static int pick_provider(const jwg_world_t *w, jwg_rng_t *r, int prod, int avoid, int prefer)
+{
+    if (prefer >= 0 && prefer != avoid && offers(w, prefer, prod) && jwg_rng_pct(r, 50))
         return prefer;
-    int wts[32], any = 0;
-    for (int p = 0; p < jwg_n_providers; p++) {
-        wts[p] = (p != avoid && jwg_provider_offers(p, prod)) ? jwg_providers[p].weight : 0;
-        any |= wts[p] > 0;
+    const int32_t *idx = w->pick_idx + w->pick_off[prod];
+    const int64_t *cum = w->pick_cum + w->pick_off[prod];
+    int n = w->pick_n[prod];
+    if (n == 0) return -1;
+    int64_t total = cum[n - 1], skip_lo = 0, skip_w = 0;
+    if (avoid >= 0 && offers(w, avoid, prod)) {
+        int lo = 0, hi = n - 1;
+        while (lo < hi) { /* idx is ascending: the position of avoid */
+            int mid = (lo + hi) / 2;
+            if (idx[mid] < avoid) lo = mid + 1;
+            else hi = mid;
+        }
+        skip_lo = lo ? cum[lo - 1] : 0;
+        skip_w = cum[lo] - skip_lo;
     }
-    return any ? jwg_rng_weighted(r, wts, jwg_n_providers) : -1;
+    if (total - skip_w <= 0) return -1;
+    int64_t x = jwg_rng_range(r, 0, (int)(total - skip_w - 1));
+    if (skip_w && x >= skip_lo) x += skip_w;
+    int lo = 0, hi = n - 1;
+    while (lo < hi) { /* the first with cum > x */
+        int mid = (lo + hi) / 2;
+        if (cum[mid] > x) hi = mid;
+        else lo = mid + 1;
+    }
+    return idx[lo];
+}
+
+static int cat_index(const char *cat)
+{
+    for (int c = 0; c < jwg_n_categories; c++)
+        if (!strcmp(jwg_categories[c].cat, cat)) return c;
+    return -1;
+}
+
+static uint32_t cat_products(const char *cat)
+{
+    uint32_t m = 0;
+    for (int k = 0; k < jwg_n_products; k++)
+        if (!strcmp(jwg_products[k].cat, cat)) m |= 1u << k;
+    return m;
+}
+
+/* How many aanbieders the region has: about one per 30 youths in care at
+ * a time, at least the fixed table. A youth is in care for about
+ * JWG_CARE_YEARS_PER_YOUTH years of an archive (measured: see the header),
+ * so youths x that / years are in care at a time. */
+#define JWG_CARE_YEARS_PER_YOUTH 1.0
+#define JWG_YOUTHS_PER_AANBIEDER 30.0
+static int aanbieders_for(int youths, int years)
+{
+    double in_care = (double)youths * JWG_CARE_YEARS_PER_YOUTH / (years > 0 ? years : 1);
+    double n = in_care / JWG_YOUTHS_PER_AANBIEDER + 0.5;
+    if (n < jwg_n_providers) n = jwg_n_providers;
+    if (n > JWG_MAX_AANBIEDERS) n = JWG_MAX_AANBIEDERS;
+    return (int)n;
+}
+
+static int make_aanbieders(jwg_world_t *w)
+{
+    int n = aanbieders_for(w->youths, w->years);
+    w->prov = calloc((size_t)n, sizeof *w->prov);
+    w->pick_idx = calloc((size_t)n * (size_t)jwg_n_products, sizeof *w->pick_idx);
+    w->pick_cum = calloc((size_t)n * (size_t)jwg_n_products, sizeof *w->pick_cum);
+    if (!w->prov || !w->pick_idx || !w->pick_cum) return -1;
+    w->nprov = n;
+    jwg_aanbieders_make(w->prov, n);
+    int32_t off = 0;
+    for (int k = 0; k < jwg_n_products; k++) {
+        int64_t cum = 0;
+        w->pick_off[k] = off;
+        for (int p = 0; p < n; p++) {
+            if (!offers(w, p, k) || w->prov[p].weight <= 0) continue;
+            cum += w->prov[p].weight;
+            w->pick_idx[off] = p;
+            w->pick_cum[off] = cum;
+            off++;
+        }
+        w->pick_n[k] = off - w->pick_off[k];
+    }
+    for (int c = 0; c < jwg_n_categories; c++) {
+        uint32_t m = cat_products(jwg_categories[c].cat);
+        w->cat_prov[c] = 0;
+        for (int p = 0; p < n; p++) w->cat_prov[c] += (w->prov[p].offer & m) != 0;
+    }
+    return 0;
 }
 
 /* ---- allocations and their lifecycle ---------------------------------- */
@@ -563,7 +653,7 @@ static int32_t new_alloc(jwg_world_t *w, jwg_rng_t *r, const alloc_req_t *q)
     if (vi_vot >= 0) {
         jwg_vot_t *v = &w->vot.v[vi_vot];
         v->eind = eind;
-        if (a->aspecifiek) v->budget = aspecifiek_budget(a, eind);
+        if (a->aspecifiek) v->budget = aspecifiek_budget(w, a, eind);
         int32_t mi = new_msg(w, JWG_315, vi_vot, v->dag, v->tod, a->provider, a->gemeente);
         if (mi < 0) return -1;
         w->vot.v[vi_vot].msg = mi;
@@ -639,7 +729,7 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
                              w->ver.v[vi].tdate, ingang, 0, old->vot};
             if (jwg_rng_pct(r, 40)) {
                 int alt = pick_product(r, cat_of(old->product), blocked_products(w, old->youth, ingang));
-                if (alt >= 0 && jwg_provider_offers(q.provider, alt)) q.prod = alt;
+                if (alt >= 0 && offers(w, q.provider, alt)) q.prod = alt;
             }
             jw_date_t vdate = w->ver.v[vi].tdate;
             int32_t vtime = w->ver.v[vi].ttime;
@@ -701,13 +791,10 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
     /* The end of care. */
     int can_switch = depth < 3;
     if (can_switch) {
-        int other = 0;
-        for (int pp = 0; pp < jwg_n_providers && !other; pp++) {
-            if (pp == w->alloc.v[ai].provider) continue;
-            for (int k = 0; k < jwg_n_products; k++)
-                if (!strcmp(jwg_products[k].cat, p->cat) && jwg_provider_offers(pp, k)) other = 1;
-        }
-        can_switch = other;
+        /* another aanbieder offers something of the category */
+        int c = cat_index(p->cat);
+        int self = (w->prov[w->alloc.v[ai].provider].offer & cat_products(p->cat)) != 0;
+        can_switch = c >= 0 && w->cat_prov[c] - self > 0;
     }
     static const int tw[4] = {62, 18, 10, 10};
     int term = jwg_rng_weighted(r, tw, 4);
@@ -761,12 +848,12 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
                 uint32_t mask = blocked_products(w, old->youth, ni);
                 if (!(mask >> old->product & 1u)) {
                     prod = old->product;
-                    np = pick_provider(r, prod, old->provider, -1);
+                    np = pick_provider(w, r, prod, old->provider, -1);
                 }
                 for (int tries = 0; tries < 8 && np < 0; tries++) {
                     prod = pick_product(r, cat_of(old->product), mask);
                     if (prod < 0) break;
-                    np = pick_provider(r, prod, old->provider, -1);
+                    np = pick_provider(w, r, prod, old->provider, -1);
                 }
             }
             if (ni > limit - 60) np = -1; /* too close to 23: no new allocation */
@@ -960,7 +1047,7 @@ static int gen_youth(jwg_world_t *w, int32_t yi, bsn_seq_t *bsn)
         if (age >= 22 || decide > w->end) break;
         if (decide < w->start) decide = w->start;
         if (want != JW_DATE_NONE && want < decide) want = decide;
-        int provider = pick_provider(r, prod, -1, prev_provider);
+        int provider = pick_provider(w, r, prod, -1, prev_provider);
         if (provider < 0) break;
 
         int32_t ti = PUSH(w, traj_rel);
@@ -993,7 +1080,7 @@ static jw_date_t month_next(jw_date_t m)
  * working day. Increasing in m, which the bucket search relies on. */
 static jw_date_t decl_day(const jwg_world_t *w, int provider, int gemeente, jw_date_t m)
 {
-    jw_date_t base = month_next(m) + jwg_providers[provider].bill_day;
+    jw_date_t base = month_next(m) + w->prov[provider].bill_day;
     uint64_t h = jwg_hash4(w->seed, 323, (uint64_t)(provider * 64 + gemeente), (uint64_t)(int64_t)m);
     return weekday_on_or_after(base + (jw_date_t)(h % 4));
 }
@@ -1059,7 +1146,7 @@ static int build_lines(jwg_world_t *w)
             int y, mo;
             jw_date_to_ymd(m, &y, &mo, NULL);
             int32_t vol = volume_for(a, p, r, days, pe - pb + 1, jw_date_days_in_month(y, mo));
-            int64_t tarief = jwg_tarief(a->provider, a->product, m);
+            int64_t tarief = jwg_tarief(&w->prov[a->provider], a->product, m);
             if (a->aspecifiek) {
                 int64_t budget = 0;
                 for (int k = 0; k < a->nver; k++) {
@@ -1166,7 +1253,8 @@ static int build_decls(jwg_world_t *w)
         const jwg_alloc_t *a = &w->alloc.v[l->alloc];
         /* (provider, gemeente, period), client, allocation, month, credit
          * before the re-debit of the same month */
-        keys[i].k[0] = ((uint64_t)a->provider << 56) | ((uint64_t)a->gemeente << 48) | ukey(l->bucket);
+        keys[i].k[0] = ((uint64_t)(uint16_t)a->provider << 16) | (uint64_t)(uint16_t)a->gemeente;
+        keys[i].k[0] = (keys[i].k[0] << 32) | (uint64_t)(uint32_t)(l->bucket - w->start + (1 << 20));
         keys[i].k[1] = ((uint64_t)(uint32_t)l->youth << 32) | (uint32_t)l->alloc;
         keys[i].k[2] = (ukey(l->month) << 1) | (l->dc == 'C' ? 0u : 1u);
         keys[i].idx = (int32_t)i;
@@ -1482,6 +1570,7 @@ static void count_emitted(jwg_world_t *w)
 int jwg_world_build(jwg_world_t *w)
 {
     bsn_seq_t bsn = {9999, 0};
+    if (make_aanbieders(w) < 0) return -1;
     for (int32_t i = 0; i < w->youths; i++)
         if (gen_youth(w, i, &bsn) < 0 || w->oom) return -1;
     if (build_lines(w) < 0 || w->oom) return -1;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "date/date.h"
+#include "region.h"
 
 /* The five heenberichten first (JWG_NHEEN: the ones that may be broken on
  * purpose), then the answers: the six retours, the JW317 request to
@@ -201,6 +202,16 @@ typedef struct {
     int youths, years;
     jw_date_t start, end;   /* period: [start, end] inclusive */
 
+    /* aanbieders (jwg_world_build sizes them to the region) and, per
+     * product k, the ones offering it: pick_idx/pick_cum[pick_off[k] ..
+     * pick_off[k] + pick_n[k] - 1], indices ascending, cumulative weights */
+    jwg_aanbieder_t *prov;
+    int nprov;
+    int32_t *pick_idx;
+    int64_t *pick_cum;
+    int32_t pick_off[32], pick_n[32];
+    int32_t cat_prov[16];   /* aanbieders offering any product of jwg_categories[c] */
+
     JWG_VEC(jwg_youth_t) youth;
     JWG_VEC(jwg_alloc_t) alloc;
     JWG_VEC(jwg_version_t) ver;
@@ -229,6 +240,7 @@ typedef struct {
     long credits, corrected_debits;
     long trajectories, youths_emitted;
     long refused_retours, resends, requests_refused, requests_onderzoek, vows, lines_refused;
+    double care_days;       /* days some allocation of the youth is delivering, in the period */
     int oom;                /* set when an allocation failed */
 } jwg_world_t;
 

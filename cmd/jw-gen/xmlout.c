@@ -57,14 +57,14 @@ void jwg_ident_format(int kind, uint32_t counter, char out[13])
     snprintf(out, 13, "%s%08u", pre[kind], (unsigned)(counter % 100000000u));
 }
 
-const char *jwg_msg_sender_code(const jwg_msg_t *m)
+const char *jwg_msg_sender_code(const jwg_world_t *w, const jwg_msg_t *m)
 {
-    return jwg_sent_by_gemeente(m->kind) ? jwg_gemeenten[m->sender].code : jwg_providers[m->sender].agb;
+    return jwg_sent_by_gemeente(m->kind) ? jwg_gemeenten[m->sender].code : w->prov[m->sender].agb;
 }
 
-static const char *msg_receiver_code(const jwg_msg_t *m)
+static const char *msg_receiver_code(const jwg_world_t *w, const jwg_msg_t *m)
 {
-    return jwg_sent_by_gemeente(m->kind) ? jwg_providers[m->receiver].agb : jwg_gemeenten[m->receiver].code;
+    return jwg_sent_by_gemeente(m->kind) ? w->prov[m->receiver].agb : jwg_gemeenten[m->receiver].code;
 }
 
 /* ---- element writers ------------------------------------------------- */
@@ -233,8 +233,8 @@ static void header(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, uint32_t i
     el(x, 2, NULL, "BerichtVersie", "3");
     el_u(x, 2, NULL, "BerichtSubversie", (uint64_t)rel);
     }
-    el(x, 2, NULL, "Afzender", jwg_msg_sender_code(heen));
-    el(x, 2, NULL, "Ontvanger", msg_receiver_code(heen));
+    el(x, 2, NULL, "Afzender", jwg_msg_sender_code(w, heen));
+    el(x, 2, NULL, "Ontvanger", msg_receiver_code(w, heen));
     el_open(x, 2, NULL, "BerichtIdentificatie");
     char id[13];
     jwg_ident_format(heen->kind, heen == m ? ident : ident_of[heen - w->msg.v], id);
