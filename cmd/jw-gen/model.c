@@ -318,6 +318,19 @@ static int32_t add_version(jwg_world_t *w, jwg_rng_t *r, int32_t ai, jw_date_t t
     v->ttime = ttime;
     v->eind = eind;
     v->reden = (int8_t)reden;
+    v->volume = a->volume;
+    if (a->freq == 6) {
+        /* the total hours of the period: the weekly hours over its weeks;
+         * an extension adds the weeks it adds, anything else keeps it */
+        if (a->nver == 0) {
+            v->volume = a->volume * (int32_t)((eind - a->ingang + 7) / 7);
+        } else {
+            const jwg_version_t *pv = &w->ver.v[a->ver[a->nver - 1]];
+            v->volume = pv->volume;
+            if (reden == 4 && pv->eind != JW_DATE_NONE && eind > pv->eind)
+                v->volume += a->volume * (int32_t)((eind - pv->eind + 6) / 7);
+        }
+    }
     if (a->aspecifiek) {
         int64_t prev = a->nver ? w->ver.v[a->ver[a->nver - 1]].budget : 0;
         int64_t b = (eind != JW_DATE_NONE && reden != 13 && reden != 5 && reden != 9)
@@ -587,6 +600,15 @@ static int32_t new_alloc(jwg_world_t *w, jwg_rng_t *r, const alloc_req_t *q)
         a->volume = jwg_rng_range(r, 1, 3);
     }
     int open = !a->aspecifiek && p->open_pct > 0 && jwg_rng_pct(r, p->open_pct);
+    a->freq = (uint8_t)p->freq;
+    {
+        /* a third of the hourly allocations with a fixed period are a total
+         * of hours within it (Frequentie 6), from 2021 (3.x) on */
+        jw_date_t cs100;
+        jw_date_from_ymd(2021, 1, 1, &cs100);
+        int f6 = jwg_rng_pct(r, 35);
+        if (!a->aspecifiek && p->eenheid == 4 && p->freq == 2 && q->decide >= cs100 && f6) a->freq = 6;
+    }
 
     jw_date_t tdate;
     int32_t vi_vot = -1;
@@ -673,11 +695,11 @@ static int32_t new_alloc(jwg_world_t *w, jwg_rng_t *r, const alloc_req_t *q)
 
 static int ext_pct(const char *cat)
 {
-    if (!strcmp(cat, "48")) return 50;
-    if (!strcmp(cat, "43") || !strcmp(cat, "44")) return 35;
-    if (!strcmp(cat, "41")) return 30;
+    if (!strcmp(cat, "48")) return 60;
+    if (!strcmp(cat, "43") || !strcmp(cat, "44")) return 45;
+    if (!strcmp(cat, "41")) return 40;
     if (!strcmp(cat, "46")) return 10;
-    return 25;
+    return 35;
 }
 
 static jw_date_t last_vdate(const jwg_world_t *w, const jwg_alloc_t *a)
@@ -771,10 +793,33 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
     a->dstop[0] = -1;
     jw_date_t sdag = w->start_rec.v[s0].dag;
 
+    /* Volume (Frequentie 6) or Budget raised on the aanbieder's request
+     * (a JW317 before it, RedenWijziging 12), in the first half of the
+     * period, before any extension. */
+    if (!open && (w->alloc.v[ai].freq == 6 || w->alloc.v[ai].aspecifiek) && jwg_rng_pct(r, 45)) {
+        int n = 1 + jwg_rng_pct(r, 25);
+        jw_date_t lo = dmax(sdag, last_vdate(w, &w->alloc.v[ai])) + 14, hi = sdag + (eind - sdag) / 2;
+        for (int i = 0; i < n && lo <= hi; i++) {
+            jw_date_t d = jwg_rng_range(r, lo, hi);
+            int32_t pct = jwg_rng_range(r, 110, 150);
+            int32_t vi = add_version(w, r, ai, d, 12, eind);
+            if (vi < 0) return -1;
+            jwg_version_t *nv = &w->ver.v[vi];
+            const jwg_version_t *pv = &w->ver.v[w->alloc.v[ai].ver[w->alloc.v[ai].nver - 2]];
+            if (w->alloc.v[ai].aspecifiek) {
+                int64_t b = (pv->budget * pct / 100 + 99) / 100 * 100;
+                nv->budget = b > 99999999 ? 99999999 : b;
+            } else {
+                nv->volume = (pv->volume * pct + 99) / 100;
+            }
+            lo = nv->tdate + 14;
+        }
+    }
+
     /* Extensions (oprekken): before the old end, after the start. */
     jw_date_t cur_end = eind;
     if (!open && jwg_rng_pct(r, ext_pct(p->cat))) {
-        int n = 1 + jwg_rng_pct(r, 30);
+        int n = 1 + jwg_rng_pct(r, 40) + jwg_rng_pct(r, 20);
         for (int i = 0; i < n; i++) {
             jw_date_t ed = weekday_on_or_after(cur_end - jwg_rng_range(r, 7, 30));
             if (ed >= cur_end || ed <= dmax(last_vdate(w, &w->alloc.v[ai]), sdag)) break;
@@ -916,7 +961,20 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
             return 0;
         }
     }
-    /* natural end */
+    /* natural end, sometimes at an earlier end the gemeente set after a
+     * reassessment while care went on (intrekking, 05) */
+    if (!open && jwg_rng_pct(r, 10)) {
+        jw_date_t lo = dmax(dmax(sdag, lv) + 1, begin + 30), hi = planned - 45;
+        if (lo <= hi) {
+            jw_date_t d = jwg_rng_range(r, lo, hi);
+            jw_date_t ne = jwg_rng_range(r, d + 14, planned - 14);
+            int32_t vi = add_version(w, r, ai, d, 5, ne);
+            if (vi < 0) return -1;
+            w->ver.v[vi].intrekking = 1;
+            planned = ne;
+            w->alloc.v[ai].dto[0] = planned;
+        }
+    }
     int32_t st = add_stop(w, r, ai, s0, 31, planned, 0, 0);
     if (st < 0) return -1;
     w->alloc.v[ai].dstop[0] = st;
@@ -1131,7 +1189,7 @@ static int build_lines(jwg_world_t *w)
         const jwg_product_t *p = &jwg_products[a->product];
         jw_date_t final_eind = eind_or_never(w->ver.v[a->ver[a->nver - 1]].eind);
         jw_date_t dlast = a->dto[a->ndeliv - 1];
-        int64_t spent = 0;
+        int64_t spent = 0, spent_vol = 0;
         for (jw_date_t m = jw_date_month_first(a->dfrom[0]); m <= dlast; m = month_next(m)) {
             jw_date_t ml = jw_date_month_last(m);
             if (m > w->end) continue;
@@ -1156,6 +1214,17 @@ static int build_lines(jwg_world_t *w)
                 }
                 int64_t left = budget - spent;
                 if ((int64_t)vol * tarief > left) vol = (int32_t)(left > 0 ? left / tarief : 0);
+                if (vol <= 0) continue;
+            }
+            if (a->freq == 6) {
+                /* within the total hours of the version in force (TR322) */
+                int64_t total = 0;
+                for (int k = 0; k < a->nver; k++) {
+                    const jwg_version_t *v = &w->ver.v[a->ver[k]];
+                    total = v->volume;
+                    if (eind_or_never(v->eind) >= m) break;
+                }
+                if (spent_vol + vol > total) vol = (int32_t)(total - spent_vol);
                 if (vol <= 0) continue;
             }
             /* When is this line ready to be declared? */
@@ -1194,6 +1263,7 @@ static int build_lines(jwg_world_t *w)
             l->bucket = bucket;
             l->decl = -1;
             spent += l->bedrag;
+            spent_vol += vol;
         }
     }
 
@@ -1382,7 +1452,7 @@ static int build_answers(jwg_world_t *w)
     /* JW317 before some extensions */
     for (size_t i = 0; i < w->ver.n; i++) {
         const jwg_version_t *v = &w->ver.v[i];
-        if (v->reden != 4 || v->eind == JW_DATE_NONE || !jwg_rng_pct(r, 30)) continue;
+        if (v->eind == JW_DATE_NONE || (v->reden != 12 && (v->reden != 4 || !jwg_rng_pct(r, 30)))) continue;
         const jwg_alloc_t *a = &w->alloc.v[v->alloc];
         jw_date_t d = weekday_on_or_after(v->tdate - jwg_rng_range(r, 5, 15));
         if (d <= a->ingang) continue;
@@ -1529,6 +1599,7 @@ static void count_emitted(jwg_world_t *w)
     memset(w->outcomes, 0, sizeof w->outcomes);
     memset(w->relations, 0, sizeof w->relations);
     w->allocations = w->voided = w->switches = w->extensions = w->aspecifiek = w->open_ended = 0;
+    w->volume_changes = w->shortenings = w->freq6 = 0;
     w->with_vot = w->voided_corrected = 0;
     for (size_t i = 0; i < w->alloc.n; i++) {
         const jwg_alloc_t *a = &w->alloc.v[i];
@@ -1548,7 +1619,10 @@ static void count_emitted(jwg_world_t *w)
             if (v->reden == 13) w->voided++;
             if (v->reden == 9) w->switches++;
             if (v->reden == 4) ext = 1;
+            if (v->reden == 12) w->volume_changes++;
+            if (v->intrekking) w->shortenings++;
         }
+        if (a->freq == 6) w->freq6++;
         w->extensions += ext;
         int out = a->outcome;
         if (a->outcome_msg < 0 || !w->msg.v[a->outcome_msg].emitted) out = JWG_OUT_NONE;
@@ -1567,6 +1641,41 @@ static void count_emitted(jwg_world_t *w)
     for (size_t y = 0; y < w->youth.n; y++) w->youths_emitted += w->youth.v[y].emitted;
 }
 
+/* Days in care: per youth the union of its allocations' delivery
+ * intervals (JW305 .. JW307), clipped to the period. */
+static void count_care(jwg_world_t *w)
+{
+    double total = 0;
+    size_t ai = 0;
+    for (size_t y = 0; y < w->youth.n; y++) {
+        jw_date_t f[64], t[64];
+        int n = 0;
+        for (; ai < w->alloc.n && w->alloc.v[ai].youth == (int32_t)y; ai++) {
+            const jwg_alloc_t *a = &w->alloc.v[ai];
+            for (int i = 0; i < a->ndeliv && n < 64; i++) {
+                jw_date_t from = dmax(a->dfrom[i], w->start), to = dmin(a->dto[i], w->end);
+                if (to < from) continue;
+                int k = n++;
+                for (; k > 0 && f[k - 1] > from; k--) f[k] = f[k - 1], t[k] = t[k - 1];
+                f[k] = from;
+                t[k] = to;
+            }
+        }
+        jw_date_t cf = 0, ct = -1;
+        for (int k = 0; k < n; k++) {
+            if (ct >= cf && f[k] <= ct + 1) {
+                if (t[k] > ct) ct = t[k];
+                continue;
+            }
+            if (ct >= cf) total += ct - cf + 1;
+            cf = f[k];
+            ct = t[k];
+        }
+        if (n && ct >= cf) total += ct - cf + 1;
+    }
+    w->care_days = total;
+}
+
 int jwg_world_build(jwg_world_t *w)
 {
     bsn_seq_t bsn = {9999, 0};
@@ -1579,5 +1688,6 @@ int jwg_world_build(jwg_world_t *w)
     if (number_everything(w) < 0) return -1;
     if (build_answers(w) < 0 || w->oom) return -1;
     count_emitted(w);
+    count_care(w);
     return 0;
 }
