@@ -3,10 +3,20 @@
  * INTERPRETATIONS OF THE STANDARD (and simplifications) made by jw-gen
  * -------------------------------------------------------------------
  * Region and identities
- * - Ten gemeenten of Zuid-Holland Zuid (real CBS codes), twelve invented
- *   aanbieders (AGB 7575xxxx), fourteen regional product codes in the
- *   categories 41, 43, 44, 45, 46, 48 and 54 (region.c). A youth lives in one
- *   gemeente for the whole archive (no moves, so no RedenWijziging 07).
+ * - Ten gemeenten of Zuid-Holland Zuid (real CBS codes), fourteen regional
+ *   product codes in the categories 41, 43, 44, 45, 46, 48 and 54 (region.c).
+ *   A youth lives in one gemeente for the whole archive (no moves, so no
+ *   RedenWijziging 07).
+ * - Aanbieders grow with the region, so that the JW323s (one per aanbieder,
+ *   gemeente and month) grow with it as in real traffic: about one per 30
+ *   youths in care at a time, at least the twelve invented ones of region.c
+ *   (AGB 7575xxxx). A youth of an archive is in care for about one year of
+ *   it (1.0 with 1000-48000 youths and 3-5 years: 1044-1172 youth-years in
+ *   care for 1000 youths over 5 years), so the count is youths / years / 30,
+ *   at least 12 (1000 youths over 5 years: 12; 48 000: 320). The others are
+ *   invented too (AGB 75760000 and up), each offering what fixed aanbieder
+ *   i % 12 offers, seven in eight small (weight 1-4), one in eight large
+ *   (8-23); they do not depend on the seed.
  * - BSNs: the i-th youth gets the i-th number that passes the 11-proef in
  *   the order 9999 0000 x, 9999 0001 x, ... (jw_bsn_complete on "9999" + four
  *   digits, about 9 090 valid numbers), then the same with 9998, 9997, ...
@@ -34,6 +44,18 @@
  *   and are always made before the old Einddatum (OP380), without a new
  *   JW305/JW307 (3.2 mutatieoverzicht).
  * - Every VOT is honoured by a JW301 0-10 working days later (no JW319).
+ * - Frequentie 6 (a total within the allocation's period) for 35 % of the
+ *   hourly allocations with a fixed period (45A01/45A02/46A02/54A0x) from
+ *   2021 on: Volume = hours per week x weeks of the period. Only these
+ *   change their Volume (and aspecifiek ones their Budget) in a later
+ *   version: upwards, always asked for by the aanbieder in a JW317 first
+ *   (RedenVerzoek 2) and granted with RedenWijziging 12; an extension (04)
+ *   adds the hours of the added weeks; a shortening keeps the total. The
+ *   JW323 lines of such an allocation never exceed the total of the version
+ *   in force (TR322).
+ * - A shortening while care goes on (intrekking after a reassessment) uses
+ *   RedenWijziging 05 and is followed by the regular JW307 31 at the new
+ *   end; no other reason of JZ002 is used for it.
  * - Dagtekeningen of every message fall on working days. JW305/JW307 are
  *   dated on or after the date they report (80 % within 5 working days).
  * Declarations (JW323)
@@ -96,17 +118,39 @@
  *   days later.
  * - Per allocation: voided 4 % (60 % of those replaced by a corrected
  *   allocation under a new number), never started 2 %, else a JW305 after
- *   a right-skewed wait within the product's range (0-120 days); then
- *   1-2 extensions (04) for 10-50 % by category; then the end: regular
- *   62 % (JW307 31; open-ended ones then get their Einddatum by JW301 05),
+ *   a right-skewed wait within the product's range (0-120 days); then for
+ *   45 % of the Frequentie-6 and aspecifiek ones 1-2 raises of Volume or
+ *   Budget (12, after a JW317) in the first half of the period; then 1-3
+ *   extensions (04; 1 + 40 % + 20 %) for 10-60 % by category (crisis 10,
+ *   ambulant and ggz 35, dagbehandeling 40, verblijf 45, jeugdbescherming
+ *   60); then the end: regular
+ *   62 % (JW307 31; open-ended ones then get their Einddatum by JW301 05;
+ *   10 % of the fixed-period ones first shortened by JW301 05 to an end
+ *   14 days or more after the change),
  *   early 18 % (JW307 32/33/34/35 = 30/15/40/15 %, JW301 05), provider
  *   switch 10 % (JW301 09, JW307 38, new allocation elsewhere starting
  *   within +-14 days, 60 % within 0-3 days of the old end), temporary stop
  *   10 % (JW307 20; 60 % restart by a new JW305 and end regularly, 40 % a
  *   definitive JW307 on the same start, 0-30 days later).
- * - With seed 1, 2000 youths, 3 years: of 3187 allocations 31 % still run
- *   at the end; of the ended ones 55 % end regularly, 19 % early, 9 %
- *   switch provider, 9 % stop temporarily, 6 % are voided, 3 % never start.
+ * - With seed 1, 2000 youths, 3 years: of 3052 allocations 36 % still run
+ *   at the end; of the ended ones 54 % end regularly, 19 % early, 10 %
+ *   switch provider, 8 % stop temporarily, 6 % are voided, 3 % never start.
+ *
+ * VOLUMES (the manifest's "volumes": valid messages per youth-year of the
+ * archive and per youth-year in care, a day in care being a day between a
+ * JW305 and its JW307 of any of the youth's allocations)
+ * - Real traffic, by an order-of-magnitude estimate for about 0.45 million
+ *   youths in care: O(10^6) JW301/JW302 pairs and O(10^6) JW305 and JW307 a
+ *   year, O(10^6-10^7) declaration lines, one JW323 per aanbieder per
+ *   gemeente per month; some 10 million messages a year nationally: 15-25
+ *   messages per youth-year in care.
+ * - jw-gen, seed 1, 5 years: 1000 youths 22.7 per youth-year in care (5.3
+ *   per youth-year), 48 000 youths (1.09 million valid messages) 19.7 (4.6);
+ *   per youth-year in care 2.9 JW301, 1.5 JW305, 1.3 JW307, 1.1 JW315, 0.4
+ *   JW317, 2.5 JW323 with about 6 lines each, a retour for every heenbericht
+ *   and a JW325 for every JW323. Before aanbieders grew with the region the
+ *   JW323s stopped growing at 12 x 10 a month, and a 27 000-youth archive
+ *   had 1.6 messages per youth-year.
  */
 #include "model.h"
 
