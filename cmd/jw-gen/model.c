@@ -10,13 +10,13 @@
  * - Aanbieders grow with the region, so that the JW323s (one per aanbieder,
  *   gemeente and month) grow with it as in real traffic: about one per 30
  *   youths in care at a time, at least the twelve invented ones of region.c
- *   (AGB 7575xxxx). A youth of an archive is in care for about one year of
- *   it (1.0 with 1000-48000 youths and 3-5 years: 1044-1172 youth-years in
- *   care for 1000 youths over 5 years), so the count is youths / years / 30,
- *   at least 12 (1000 youths over 5 years: 12; 48 000: 320). The others are
- *   invented too (AGB 75760000 and up), each offering what fixed aanbieder
- *   i % 12 offers, seven in eight small (weight 1-4), one in eight large
- *   (8-23); they do not depend on the seed.
+ *   (AGB 7575xxxx). A youth of an archive of Y years is in care for about
+ *   2.82 Y / (Y + 7.07) years of it (fitted to seed 1: 0.35 for one year,
+ *   0.85 for three, 1.17 for five), so the count is youths x 2.82 /
+ *   (Y + 7.07) / 30, at least 12 (1000 youths over 5 years: 12; 48 000:
+ *   376). The others are invented too (AGB 75760000 and up), each offering
+ *   what fixed aanbieder i % 12 offers, seven in eight small (weight 1-4),
+ *   one in eight large (8-23); they do not depend on the seed.
  * - BSNs: the i-th youth gets the i-th number that passes the 11-proef in
  *   the order 9999 0000 x, 9999 0001 x, ... (jw_bsn_complete on "9999" + four
  *   digits, about 9 090 valid numbers), then the same with 9998, 9997, ...
@@ -566,15 +566,16 @@ static uint32_t cat_products(const char *cat)
 }
 
 /* How many aanbieders the region has: about one per 30 youths in care at
- * a time, at least the fixed table. A youth is in care for about
- * JWG_CARE_YEARS_PER_YOUTH years of an archive (measured: see the header),
- * so youths x that / years are in care at a time. */
-#define JWG_CARE_YEARS_PER_YOUTH 1.0
-#define JWG_YOUTHS_PER_AANBIEDER 30.0
+ * a time, at least the fixed table. A youth of an archive of Y years is in
+ * care for about 2.82 Y / (Y + 7.07) years of it (fitted to seed 1 with
+ * 1000-2000 youths: 0.35 for one year, 0.85 for three, 1.17 for five; the
+ * first years ramp up from an empty region), so youths x that / Y are in
+ * care at a time on average. */
 static int aanbieders_for(int youths, int years)
 {
-    double in_care = (double)youths * JWG_CARE_YEARS_PER_YOUTH / (years > 0 ? years : 1);
-    double n = in_care / JWG_YOUTHS_PER_AANBIEDER + 0.5;
+    double y = years > 0 ? years : 1;
+    double in_care = (double)youths * (2.82 * y / (y + 7.07)) / y;
+    double n = in_care / 30.0 + 0.5;
     if (n < jwg_n_providers) n = jwg_n_providers;
     if (n > JWG_MAX_AANBIEDERS) n = JWG_MAX_AANBIEDERS;
     return (int)n;
