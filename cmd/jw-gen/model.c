@@ -14,7 +14,7 @@
  *   2.82 Y / (Y + 7.07) years of it (fitted to seed 1: 0.35 for one year,
  *   0.85 for three, 1.17 for five), so the count is youths x 2.82 /
  *   (Y + 7.07) / 30, at least 12 (1000 youths over 5 years: 12; 48 000:
- *   376). The others are invented too (AGB 75760000 and up), each offering
+ *   374). The others are invented too (AGB 75760000 and up), each offering
  *   what fixed aanbieder i % 12 offers, seven in eight small (weight 1-4),
  *   one in eight large (8-23); they do not depend on the seed.
  * - BSNs: the i-th youth gets the i-th number that passes the 11-proef in
@@ -145,10 +145,11 @@
  *   gemeente per month; some 10 million messages a year nationally: 15-25
  *   messages per youth-year in care.
  * - jw-gen, seed 1, 5 years: 1000 youths 22.7 per youth-year in care (5.3
- *   per youth-year), 48 000 youths (1.09 million valid messages) 19.7 (4.6);
- *   per youth-year in care 2.9 JW301, 1.5 JW305, 1.3 JW307, 1.1 JW315, 0.4
- *   JW317, 2.5 JW323 with about 6 lines each, a retour for every heenbericht
- *   and a JW325 for every JW323. Before aanbieders grew with the region the
+ *   per youth-year), 48 000 youths (1.13 million valid messages, 374
+ *   aanbieders) 20.3 (4.7); per youth-year in care 2.9 JW301, 1.5 JW305,
+ *   1.3 JW307, 1.1 JW315, 0.4 JW317, 2.8 JW323 with about 5 lines each
+ *   (13.6 lines), a retour for every heenbericht and a JW325 for every
+ *   JW323. Before aanbieders grew with the region the
  *   JW323s stopped growing at 12 x 10 a month, and a 27 000-youth archive
  *   had 1.6 messages per youth-year.
  */
