@@ -1431,7 +1431,9 @@ static int build_decls(jwg_world_t *w)
  * for the same care that the gemeente refused with a JW319 (reason 1-7,
  * 2-5 working days later); 8 % of the requests get a JW319 "in onderzoek"
  * before they are honoured; 30 % of the extensions (RedenWijziging 04 with
- * an Einddatum) were asked for by a JW317 5-15 days before; every JW323
+ * an Einddatum) and every raise of Volume or Budget (12) were asked for by
+ * a JW317 5-15 days before (a raise's at least the day after the
+ * Ingangsdatum), granted as asked; every JW323
  * gets a JW325 3-10 working days later, refusing 3 % of its plain debit
  * lines; every heenbericht gets a retour 1-3 working days later, 2.5 % of
  * them with an error code, after which the sender resends the same content
@@ -1495,13 +1497,16 @@ static int build_answers(jwg_world_t *w)
         if (ai < 0 || new_msg(w, JWG_319, ai, d, office_time(r), a->gemeente, a->provider) < 0) return -1;
         w->requests_onderzoek++;
     }
-    /* JW317 before some extensions */
+    /* JW317 before some extensions and every raise of Volume or Budget */
     for (size_t i = 0; i < w->ver.n; i++) {
         const jwg_version_t *v = &w->ver.v[i];
         if (v->eind == JW_DATE_NONE || (v->reden != 12 && (v->reden != 4 || !jwg_rng_pct(r, 30)))) continue;
         const jwg_alloc_t *a = &w->alloc.v[v->alloc];
         jw_date_t d = weekday_on_or_after(v->tdate - jwg_rng_range(r, 5, 15));
-        if (d <= a->ingang) continue;
+        /* a raise (12) always answers a request: at the latest the day
+         * after the Ingangsdatum (raises come 14 days or more after it) */
+        if (v->reden == 12 && d <= a->ingang) d = weekday_on_or_after(a->ingang + 1);
+        if (d <= a->ingang || d >= v->tdate) continue;
         int32_t ai = new_answer(w, (int32_t)i, NULL, 0, 0);
         if (ai < 0 || new_msg(w, JWG_317, ai, d, office_time(r), a->provider, a->gemeente) < 0) return -1;
         w->vows++;
