@@ -115,7 +115,8 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
     /* BerichtIdentificatie: per (sender, kind) in creation order, the
      * broken message just before the valid one it precedes */
     keys = malloc((n ? n : 1) * sizeof *keys);
-    counters = calloc((size_t)JWG_NTYPES * 64, sizeof *counters);
+    size_t senders = (size_t)(w->nprov > jwg_n_gemeenten ? w->nprov : jwg_n_gemeenten);
+    counters = calloc((size_t)JWG_NTYPES * senders, sizeof *counters);
     if (!keys || !counters) goto out;
     for (size_t i = 0; i < n; i++) {
         const jwg_msg_t *m = &w->msg.v[v[i].msg];
@@ -128,7 +129,7 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
     for (size_t i = 0; i < n; i++) {
         jwg_entry_t *e = &v[keys[i].idx];
         const jwg_msg_t *m = &w->msg.v[e->msg];
-        e->ident = ++counters[m->kind * 64 + m->sender];
+        e->ident = ++counters[(size_t)m->kind * senders + (size_t)m->sender];
     }
     s->ident_of = calloc(w->msg.n ? w->msg.n : 1, sizeof *s->ident_of);
     if (!s->ident_of) goto out;
@@ -207,5 +208,5 @@ void jwg_entry_name(const jwg_world_t *w, const jwg_schedule_t *s, const jwg_ent
     char id[13];
     jwg_ident_format(m->kind, e->ident, id);
     snprintf(out, outlen, "%0*u-jw%03d-%s-%s.xml", width, (unsigned)e->seq, jwg_type_number(m->kind),
-             jwg_msg_sender_code(m), id);
+             jwg_msg_sender_code(w, m), id);
 }

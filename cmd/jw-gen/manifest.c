@@ -51,6 +51,12 @@ static void kv_share(jwg_buf_t *b, int indent, int *first, const char *k, double
     jwg_buf_printf(b, "%.6g", v);
 }
 
+static void kv_double(jwg_buf_t *b, int indent, int *first, const char *k, double v)
+{
+    key(b, indent, first, k);
+    jwg_buf_printf(b, "%.2f", v);
+}
+
 static void close_obj(jwg_buf_t *b, int indent)
 {
     jwg_buf_puts(b, "\n");
@@ -99,6 +105,19 @@ void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg
     key(b, 1, &f, "files_per_type");
     jwg_buf_puts(b, "{");
     for (int t = 0; t < JWG_NTYPES; t++) kv_long(b, 2, &g, tn[t], s->per_type_files[t]);
+    close_obj(b, 1);
+    /* volumes: valid messages (no duplicates, no broken ones) per
+     * youth-year of the archive and per youth-year in care (a day in care:
+     * some allocation of the youth delivering between its JW305 and JW307) */
+    double yy = (double)w->youths * w->years, care = w->care_days / 365.25;
+    g = 1;
+    key(b, 1, &f, "volumes");
+    jwg_buf_puts(b, "{");
+    kv_long(b, 2, &g, "aanbieders", w->nprov);
+    kv_double(b, 2, &g, "youth_years", yy);
+    kv_double(b, 2, &g, "youth_years_in_care", care);
+    kv_double(b, 2, &g, "messages_per_youth_year", yy > 0 ? (double)s->valid / yy : 0.0);
+    kv_double(b, 2, &g, "messages_per_youth_year_in_care", care > 0 ? (double)s->valid / care : 0.0);
     close_obj(b, 1);
     g = 1;
     key(b, 1, &f, "releases");
@@ -163,6 +182,9 @@ void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg
     kv_long(b, 2, &g, "voided_corrected", w->voided_corrected);
     kv_long(b, 2, &g, "provider_switches", w->switches);
     kv_long(b, 2, &g, "extensions", w->extensions);
+    kv_long(b, 2, &g, "volume_or_budget_changes", w->volume_changes);
+    kv_long(b, 2, &g, "shortenings", w->shortenings);
+    kv_long(b, 2, &g, "frequentie_6", w->freq6);
     kv_long(b, 2, &g, "open_ended", w->open_ended);
     kv_long(b, 2, &g, "aspecifiek", w->aspecifiek);
     kv_long(b, 2, &g, "requests", requests);

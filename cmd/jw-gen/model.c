@@ -3,10 +3,20 @@
  * INTERPRETATIONS OF THE STANDARD (and simplifications) made by jw-gen
  * -------------------------------------------------------------------
  * Region and identities
- * - Ten gemeenten of Zuid-Holland Zuid (real CBS codes), twelve invented
- *   aanbieders (AGB 7575xxxx), fourteen regional product codes in the
- *   categories 41, 43, 44, 45, 46, 48 and 54 (region.c). A youth lives in one
- *   gemeente for the whole archive (no moves, so no RedenWijziging 07).
+ * - Ten gemeenten of Zuid-Holland Zuid (real CBS codes), fourteen regional
+ *   product codes in the categories 41, 43, 44, 45, 46, 48 and 54 (region.c).
+ *   A youth lives in one gemeente for the whole archive (no moves, so no
+ *   RedenWijziging 07).
+ * - Aanbieders grow with the region, so that the JW323s (one per aanbieder,
+ *   gemeente and month) grow with it as in real traffic: about one per 30
+ *   youths in care at a time, at least the twelve invented ones of region.c
+ *   (AGB 7575xxxx). A youth of an archive of Y years is in care for about
+ *   2.82 Y / (Y + 7.07) years of it (fitted to seed 1: 0.35 for one year,
+ *   0.85 for three, 1.17 for five), so the count is youths x 2.82 /
+ *   (Y + 7.07) / 30, at least 12 (1000 youths over 5 years: 12; 48 000:
+ *   374). The others are invented too (AGB 75760000 and up), each offering
+ *   what fixed aanbieder i % 12 offers, seven in eight small (weight 1-4),
+ *   one in eight large (8-23); they do not depend on the seed.
  * - BSNs: the i-th youth gets the i-th number that passes the 11-proef in
  *   the order 9999 0000 x, 9999 0001 x, ... (jw_bsn_complete on "9999" + four
  *   digits, about 9 090 valid numbers), then the same with 9998, 9997, ...
@@ -34,6 +44,18 @@
  *   and are always made before the old Einddatum (OP380), without a new
  *   JW305/JW307 (3.2 mutatieoverzicht).
  * - Every VOT is honoured by a JW301 0-10 working days later (no JW319).
+ * - Frequentie 6 (a total within the allocation's period) for 35 % of the
+ *   hourly allocations with a fixed period (45A01/45A02/46A02/54A0x) from
+ *   2021 on: Volume = hours per week x weeks of the period. Only these
+ *   change their Volume (and aspecifiek ones their Budget) in a later
+ *   version: upwards, always asked for by the aanbieder in a JW317 first
+ *   (RedenVerzoek 2) and granted with RedenWijziging 12; an extension (04)
+ *   adds the hours of the added weeks; a shortening keeps the total. The
+ *   JW323 lines of such an allocation never exceed the total of the version
+ *   in force (TR322).
+ * - A shortening while care goes on (intrekking after a reassessment) uses
+ *   RedenWijziging 05 and is followed by the regular JW307 31 at the new
+ *   end; no other reason of JZ002 is used for it.
  * - Dagtekeningen of every message fall on working days. JW305/JW307 are
  *   dated on or after the date they report (80 % within 5 working days).
  * Declarations (JW323)
@@ -96,17 +118,40 @@
  *   days later.
  * - Per allocation: voided 4 % (60 % of those replaced by a corrected
  *   allocation under a new number), never started 2 %, else a JW305 after
- *   a right-skewed wait within the product's range (0-120 days); then
- *   1-2 extensions (04) for 10-50 % by category; then the end: regular
- *   62 % (JW307 31; open-ended ones then get their Einddatum by JW301 05),
+ *   a right-skewed wait within the product's range (0-120 days); then for
+ *   45 % of the Frequentie-6 and aspecifiek ones 1-2 raises of Volume or
+ *   Budget (12, after a JW317) in the first half of the period; then 1-3
+ *   extensions (04; 1 + 40 % + 20 %) for 10-60 % by category (crisis 10,
+ *   ambulant and ggz 35, dagbehandeling 40, verblijf 45, jeugdbescherming
+ *   60); then the end: regular
+ *   62 % (JW307 31; open-ended ones then get their Einddatum by JW301 05;
+ *   10 % of the fixed-period ones first shortened by JW301 05 to an end
+ *   14 days or more after the change),
  *   early 18 % (JW307 32/33/34/35 = 30/15/40/15 %, JW301 05), provider
  *   switch 10 % (JW301 09, JW307 38, new allocation elsewhere starting
  *   within +-14 days, 60 % within 0-3 days of the old end), temporary stop
  *   10 % (JW307 20; 60 % restart by a new JW305 and end regularly, 40 % a
  *   definitive JW307 on the same start, 0-30 days later).
- * - With seed 1, 2000 youths, 3 years: of 3187 allocations 31 % still run
- *   at the end; of the ended ones 55 % end regularly, 19 % early, 9 %
- *   switch provider, 9 % stop temporarily, 6 % are voided, 3 % never start.
+ * - With seed 1, 2000 youths, 3 years: of 3052 allocations 36 % still run
+ *   at the end; of the ended ones 54 % end regularly, 19 % early, 10 %
+ *   switch provider, 8 % stop temporarily, 6 % are voided, 3 % never start.
+ *
+ * VOLUMES (the manifest's "volumes": valid messages per youth-year of the
+ * archive and per youth-year in care, a day in care being a day between a
+ * JW305 and its JW307 of any of the youth's allocations)
+ * - Real traffic, by an order-of-magnitude estimate for about 0.45 million
+ *   youths in care: O(10^6) JW301/JW302 pairs and O(10^6) JW305 and JW307 a
+ *   year, O(10^6-10^7) declaration lines, one JW323 per aanbieder per
+ *   gemeente per month; some 10 million messages a year nationally: 15-25
+ *   messages per youth-year in care.
+ * - jw-gen, seed 1, 5 years: 1000 youths 22.7 per youth-year in care (5.3
+ *   per youth-year), 48 000 youths (1.13 million valid messages, 374
+ *   aanbieders) 20.3 (4.7); per youth-year in care 2.9 JW301, 1.5 JW305,
+ *   1.3 JW307, 1.1 JW315, 0.4 JW317, 2.8 JW323 with about 5 lines each
+ *   (13.6 lines), a retour for every heenbericht and a JW325 for every
+ *   JW323. Before aanbieders grew with the region the
+ *   JW323s stopped growing at 12 x 10 a month, and a 27 000-youth archive
+ *   had 1.6 messages per youth-year.
  */
 #include "model.h"
 
@@ -197,6 +242,9 @@ void jwg_world_free(jwg_world_t *w)
     free(w->answer.v);
     free(w->traj_rel.v);
     free(w->traj_emitted.v);
+    free(w->prov);
+    free(w->pick_idx);
+    free(w->pick_cum);
     jwg_world_init(w);
 }
 
@@ -274,12 +322,12 @@ static int32_t new_msg(jwg_world_t *w, int kind, int32_t ref, jw_date_t dag, int
     return i;
 }
 
-static int64_t aspecifiek_budget(const jwg_alloc_t *a, jw_date_t eind)
+static int64_t aspecifiek_budget(const jwg_world_t *w, const jwg_alloc_t *a, jw_date_t eind)
 {
     /* Room for the weekly hours over the whole period at the tariff of the
      * last year, plus 25 %: a budget the declarations never exceed. */
     int64_t weeks = (eind - a->ingang + 7) / 7;
-    int64_t t = jwg_tarief(a->provider, a->product, eind);
+    int64_t t = jwg_tarief(&w->prov[a->provider], a->product, eind);
     int64_t b = t * a->volume * weeks * 125 / 100;
     b = (b + 99) / 100 * 100;
     if (b > 99999999) b = 99999999;
@@ -315,10 +363,23 @@ static int32_t add_version(jwg_world_t *w, jwg_rng_t *r, int32_t ai, jw_date_t t
     v->ttime = ttime;
     v->eind = eind;
     v->reden = (int8_t)reden;
+    v->volume = a->volume;
+    if (a->freq == 6) {
+        /* the total hours of the period: the weekly hours over its weeks;
+         * an extension adds the weeks it adds, anything else keeps it */
+        if (a->nver == 0) {
+            v->volume = a->volume * (int32_t)((eind - a->ingang + 7) / 7);
+        } else {
+            const jwg_version_t *pv = &w->ver.v[a->ver[a->nver - 1]];
+            v->volume = pv->volume;
+            if (reden == 4 && pv->eind != JW_DATE_NONE && eind > pv->eind)
+                v->volume += a->volume * (int32_t)((eind - pv->eind + 6) / 7);
+        }
+    }
     if (a->aspecifiek) {
         int64_t prev = a->nver ? w->ver.v[a->ver[a->nver - 1]].budget : 0;
         int64_t b = (eind != JW_DATE_NONE && reden != 13 && reden != 5 && reden != 9)
-                        ? aspecifiek_budget(a, eind) : prev;
+                        ? aspecifiek_budget(w, a, eind) : prev;
         v->budget = b > prev ? b : prev;
     }
     a->ver[a->nver++] = vi;
@@ -449,18 +510,106 @@ static int category_running(const jwg_world_t *w, int32_t youth, const char *cat
     return 0;
 }
 
-/* A provider offering prod, other than avoid; prefer keeps `prefer` when it
- * offers prod (half of the time). -1 when nobody else offers it. */
-static int pick_provider(jwg_rng_t *r, int prod, int avoid, int prefer)
+static int offers(const jwg_world_t *w, int p, int prod)
 {
-    if (prefer >= 0 && prefer != avoid && jwg_provider_offers(prefer, prod) && jwg_rng_pct(r, 50))
+    return (int)(w->prov[p].offer >> prod & 1u);
+}
+
+/* A provider offering prod, other than avoid, by weight; prefer keeps
+ * `prefer` when it offers prod (half of the time). -1 when nobody else
+ * offers it. One draw in [0, total weight without avoid) and a binary
+ * search in the product's cumulative weights: the same choice as a weighted
+ * draw over every provider, at a cost that does not grow with their number. */
+static int pick_provider(const jwg_world_t *w, jwg_rng_t *r, int prod, int avoid, int prefer)
+{
+    if (prefer >= 0 && prefer != avoid && offers(w, prefer, prod) && jwg_rng_pct(r, 50))
         return prefer;
-    int wts[32], any = 0;
-    for (int p = 0; p < jwg_n_providers; p++) {
-        wts[p] = (p != avoid && jwg_provider_offers(p, prod)) ? jwg_providers[p].weight : 0;
-        any |= wts[p] > 0;
+    const int32_t *idx = w->pick_idx + w->pick_off[prod];
+    const int64_t *cum = w->pick_cum + w->pick_off[prod];
+    int n = w->pick_n[prod];
+    if (n == 0) return -1;
+    int64_t total = cum[n - 1], skip_lo = 0, skip_w = 0;
+    if (avoid >= 0 && offers(w, avoid, prod)) {
+        int lo = 0, hi = n - 1;
+        while (lo < hi) { /* idx is ascending: the position of avoid */
+            int mid = (lo + hi) / 2;
+            if (idx[mid] < avoid) lo = mid + 1;
+            else hi = mid;
+        }
+        skip_lo = lo ? cum[lo - 1] : 0;
+        skip_w = cum[lo] - skip_lo;
     }
-    return any ? jwg_rng_weighted(r, wts, jwg_n_providers) : -1;
+    if (total - skip_w <= 0) return -1;
+    int64_t x = jwg_rng_range(r, 0, (int)(total - skip_w - 1));
+    if (skip_w && x >= skip_lo) x += skip_w;
+    int lo = 0, hi = n - 1;
+    while (lo < hi) { /* the first with cum > x */
+        int mid = (lo + hi) / 2;
+        if (cum[mid] > x) hi = mid;
+        else lo = mid + 1;
+    }
+    return idx[lo];
+}
+
+static int cat_index(const char *cat)
+{
+    for (int c = 0; c < jwg_n_categories; c++)
+        if (!strcmp(jwg_categories[c].cat, cat)) return c;
+    return -1;
+}
+
+static uint32_t cat_products(const char *cat)
+{
+    uint32_t m = 0;
+    for (int k = 0; k < jwg_n_products; k++)
+        if (!strcmp(jwg_products[k].cat, cat)) m |= 1u << k;
+    return m;
+}
+
+/* How many aanbieders the region has: about one per 30 youths in care at
+ * a time, at least the fixed table. A youth of an archive of Y years is in
+ * care for about 2.82 Y / (Y + 7.07) years of it (fitted to seed 1 with
+ * 1000-2000 youths: 0.35 for one year, 0.85 for three, 1.17 for five; the
+ * first years ramp up from an empty region), so youths x that / Y are in
+ * care at a time on average. */
+static int aanbieders_for(int youths, int years)
+{
+    double y = years > 0 ? years : 1;
+    double in_care = (double)youths * (2.82 * y / (y + 7.07)) / y;
+    double n = in_care / 30.0 + 0.5;
+    if (n < jwg_n_providers) n = jwg_n_providers;
+    if (n > JWG_MAX_AANBIEDERS) n = JWG_MAX_AANBIEDERS;
+    return (int)n;
+}
+
+static int make_aanbieders(jwg_world_t *w)
+{
+    int n = aanbieders_for(w->youths, w->years);
+    w->prov = calloc((size_t)n, sizeof *w->prov);
+    w->pick_idx = calloc((size_t)n * (size_t)jwg_n_products, sizeof *w->pick_idx);
+    w->pick_cum = calloc((size_t)n * (size_t)jwg_n_products, sizeof *w->pick_cum);
+    if (!w->prov || !w->pick_idx || !w->pick_cum) return -1;
+    w->nprov = n;
+    jwg_aanbieders_make(w->prov, n);
+    int32_t off = 0;
+    for (int k = 0; k < jwg_n_products; k++) {
+        int64_t cum = 0;
+        w->pick_off[k] = off;
+        for (int p = 0; p < n; p++) {
+            if (!offers(w, p, k) || w->prov[p].weight <= 0) continue;
+            cum += w->prov[p].weight;
+            w->pick_idx[off] = p;
+            w->pick_cum[off] = cum;
+            off++;
+        }
+        w->pick_n[k] = off - w->pick_off[k];
+    }
+    for (int c = 0; c < jwg_n_categories; c++) {
+        uint32_t m = cat_products(jwg_categories[c].cat);
+        w->cat_prov[c] = 0;
+        for (int p = 0; p < n; p++) w->cat_prov[c] += (w->prov[p].offer & m) != 0;
+    }
+    return 0;
 }
 
 /* ---- allocations and their lifecycle ---------------------------------- */
@@ -497,6 +646,15 @@ static int32_t new_alloc(jwg_world_t *w, jwg_rng_t *r, const alloc_req_t *q)
         a->volume = jwg_rng_range(r, 1, 3);
     }
     int open = !a->aspecifiek && p->open_pct > 0 && jwg_rng_pct(r, p->open_pct);
+    a->freq = (uint8_t)p->freq;
+    {
+        /* a third of the hourly allocations with a fixed period are a total
+         * of hours within it (Frequentie 6), from 2021 (3.x) on */
+        jw_date_t cs100;
+        jw_date_from_ymd(2021, 1, 1, &cs100);
+        int f6 = jwg_rng_pct(r, 35);
+        if (!a->aspecifiek && p->eenheid == 4 && p->freq == 2 && q->decide >= cs100 && f6) a->freq = 6;
+    }
 
     jw_date_t tdate;
     int32_t vi_vot = -1;
@@ -563,7 +721,7 @@ static int32_t new_alloc(jwg_world_t *w, jwg_rng_t *r, const alloc_req_t *q)
     if (vi_vot >= 0) {
         jwg_vot_t *v = &w->vot.v[vi_vot];
         v->eind = eind;
-        if (a->aspecifiek) v->budget = aspecifiek_budget(a, eind);
+        if (a->aspecifiek) v->budget = aspecifiek_budget(w, a, eind);
         int32_t mi = new_msg(w, JWG_315, vi_vot, v->dag, v->tod, a->provider, a->gemeente);
         if (mi < 0) return -1;
         w->vot.v[vi_vot].msg = mi;
@@ -583,11 +741,11 @@ static int32_t new_alloc(jwg_world_t *w, jwg_rng_t *r, const alloc_req_t *q)
 
 static int ext_pct(const char *cat)
 {
-    if (!strcmp(cat, "48")) return 50;
-    if (!strcmp(cat, "43") || !strcmp(cat, "44")) return 35;
-    if (!strcmp(cat, "41")) return 30;
+    if (!strcmp(cat, "48")) return 60;
+    if (!strcmp(cat, "43") || !strcmp(cat, "44")) return 45;
+    if (!strcmp(cat, "41")) return 40;
     if (!strcmp(cat, "46")) return 10;
-    return 25;
+    return 35;
 }
 
 static jw_date_t last_vdate(const jwg_world_t *w, const jwg_alloc_t *a)
@@ -639,7 +797,7 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
                              w->ver.v[vi].tdate, ingang, 0, old->vot};
             if (jwg_rng_pct(r, 40)) {
                 int alt = pick_product(r, cat_of(old->product), blocked_products(w, old->youth, ingang));
-                if (alt >= 0 && jwg_provider_offers(q.provider, alt)) q.prod = alt;
+                if (alt >= 0 && offers(w, q.provider, alt)) q.prod = alt;
             }
             jw_date_t vdate = w->ver.v[vi].tdate;
             int32_t vtime = w->ver.v[vi].ttime;
@@ -681,10 +839,33 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
     a->dstop[0] = -1;
     jw_date_t sdag = w->start_rec.v[s0].dag;
 
+    /* Volume (Frequentie 6) or Budget raised on the aanbieder's request
+     * (a JW317 before it, RedenWijziging 12), in the first half of the
+     * period, before any extension. */
+    if (!open && (w->alloc.v[ai].freq == 6 || w->alloc.v[ai].aspecifiek) && jwg_rng_pct(r, 45)) {
+        int n = 1 + jwg_rng_pct(r, 25);
+        jw_date_t lo = dmax(sdag, last_vdate(w, &w->alloc.v[ai])) + 14, hi = sdag + (eind - sdag) / 2;
+        for (int i = 0; i < n && lo <= hi; i++) {
+            jw_date_t d = jwg_rng_range(r, lo, hi);
+            int32_t pct = jwg_rng_range(r, 110, 150);
+            int32_t vi = add_version(w, r, ai, d, 12, eind);
+            if (vi < 0) return -1;
+            jwg_version_t *nv = &w->ver.v[vi];
+            const jwg_version_t *pv = &w->ver.v[w->alloc.v[ai].ver[w->alloc.v[ai].nver - 2]];
+            if (w->alloc.v[ai].aspecifiek) {
+                int64_t b = (pv->budget * pct / 100 + 99) / 100 * 100;
+                nv->budget = b > 99999999 ? 99999999 : b;
+            } else {
+                nv->volume = (pv->volume * pct + 99) / 100;
+            }
+            lo = nv->tdate + 14;
+        }
+    }
+
     /* Extensions (oprekken): before the old end, after the start. */
     jw_date_t cur_end = eind;
     if (!open && jwg_rng_pct(r, ext_pct(p->cat))) {
-        int n = 1 + jwg_rng_pct(r, 30);
+        int n = 1 + jwg_rng_pct(r, 40) + jwg_rng_pct(r, 20);
         for (int i = 0; i < n; i++) {
             jw_date_t ed = weekday_on_or_after(cur_end - jwg_rng_range(r, 7, 30));
             if (ed >= cur_end || ed <= dmax(last_vdate(w, &w->alloc.v[ai]), sdag)) break;
@@ -701,13 +882,10 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
     /* The end of care. */
     int can_switch = depth < 3;
     if (can_switch) {
-        int other = 0;
-        for (int pp = 0; pp < jwg_n_providers && !other; pp++) {
-            if (pp == w->alloc.v[ai].provider) continue;
-            for (int k = 0; k < jwg_n_products; k++)
-                if (!strcmp(jwg_products[k].cat, p->cat) && jwg_provider_offers(pp, k)) other = 1;
-        }
-        can_switch = other;
+        /* another aanbieder offers something of the category */
+        int c = cat_index(p->cat);
+        int self = (w->prov[w->alloc.v[ai].provider].offer & cat_products(p->cat)) != 0;
+        can_switch = c >= 0 && w->cat_prov[c] - self > 0;
     }
     static const int tw[4] = {62, 18, 10, 10};
     int term = jwg_rng_weighted(r, tw, 4);
@@ -761,12 +939,12 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
                 uint32_t mask = blocked_products(w, old->youth, ni);
                 if (!(mask >> old->product & 1u)) {
                     prod = old->product;
-                    np = pick_provider(r, prod, old->provider, -1);
+                    np = pick_provider(w, r, prod, old->provider, -1);
                 }
                 for (int tries = 0; tries < 8 && np < 0; tries++) {
                     prod = pick_product(r, cat_of(old->product), mask);
                     if (prod < 0) break;
-                    np = pick_provider(r, prod, old->provider, -1);
+                    np = pick_provider(w, r, prod, old->provider, -1);
                 }
             }
             if (ni > limit - 60) np = -1; /* too close to 23: no new allocation */
@@ -829,7 +1007,20 @@ static int lifecycle(jwg_world_t *w, jwg_rng_t *r, int32_t ai, int depth, jw_dat
             return 0;
         }
     }
-    /* natural end */
+    /* natural end, sometimes at an earlier end the gemeente set after a
+     * reassessment while care went on (intrekking, 05) */
+    if (!open && jwg_rng_pct(r, 10)) {
+        jw_date_t lo = dmax(dmax(sdag, lv) + 1, begin + 30), hi = planned - 45;
+        if (lo <= hi) {
+            jw_date_t d = jwg_rng_range(r, lo, hi);
+            jw_date_t ne = jwg_rng_range(r, d + 14, planned - 14);
+            int32_t vi = add_version(w, r, ai, d, 5, ne);
+            if (vi < 0) return -1;
+            w->ver.v[vi].intrekking = 1;
+            planned = ne;
+            w->alloc.v[ai].dto[0] = planned;
+        }
+    }
     int32_t st = add_stop(w, r, ai, s0, 31, planned, 0, 0);
     if (st < 0) return -1;
     w->alloc.v[ai].dstop[0] = st;
@@ -960,7 +1151,7 @@ static int gen_youth(jwg_world_t *w, int32_t yi, bsn_seq_t *bsn)
         if (age >= 22 || decide > w->end) break;
         if (decide < w->start) decide = w->start;
         if (want != JW_DATE_NONE && want < decide) want = decide;
-        int provider = pick_provider(r, prod, -1, prev_provider);
+        int provider = pick_provider(w, r, prod, -1, prev_provider);
         if (provider < 0) break;
 
         int32_t ti = PUSH(w, traj_rel);
@@ -993,7 +1184,7 @@ static jw_date_t month_next(jw_date_t m)
  * working day. Increasing in m, which the bucket search relies on. */
 static jw_date_t decl_day(const jwg_world_t *w, int provider, int gemeente, jw_date_t m)
 {
-    jw_date_t base = month_next(m) + jwg_providers[provider].bill_day;
+    jw_date_t base = month_next(m) + w->prov[provider].bill_day;
     uint64_t h = jwg_hash4(w->seed, 323, (uint64_t)(provider * 64 + gemeente), (uint64_t)(int64_t)m);
     return weekday_on_or_after(base + (jw_date_t)(h % 4));
 }
@@ -1044,7 +1235,7 @@ static int build_lines(jwg_world_t *w)
         const jwg_product_t *p = &jwg_products[a->product];
         jw_date_t final_eind = eind_or_never(w->ver.v[a->ver[a->nver - 1]].eind);
         jw_date_t dlast = a->dto[a->ndeliv - 1];
-        int64_t spent = 0;
+        int64_t spent = 0, spent_vol = 0;
         for (jw_date_t m = jw_date_month_first(a->dfrom[0]); m <= dlast; m = month_next(m)) {
             jw_date_t ml = jw_date_month_last(m);
             if (m > w->end) continue;
@@ -1059,7 +1250,7 @@ static int build_lines(jwg_world_t *w)
             int y, mo;
             jw_date_to_ymd(m, &y, &mo, NULL);
             int32_t vol = volume_for(a, p, r, days, pe - pb + 1, jw_date_days_in_month(y, mo));
-            int64_t tarief = jwg_tarief(a->provider, a->product, m);
+            int64_t tarief = jwg_tarief(&w->prov[a->provider], a->product, m);
             if (a->aspecifiek) {
                 int64_t budget = 0;
                 for (int k = 0; k < a->nver; k++) {
@@ -1069,6 +1260,17 @@ static int build_lines(jwg_world_t *w)
                 }
                 int64_t left = budget - spent;
                 if ((int64_t)vol * tarief > left) vol = (int32_t)(left > 0 ? left / tarief : 0);
+                if (vol <= 0) continue;
+            }
+            if (a->freq == 6) {
+                /* within the total hours of the version in force (TR322) */
+                int64_t total = 0;
+                for (int k = 0; k < a->nver; k++) {
+                    const jwg_version_t *v = &w->ver.v[a->ver[k]];
+                    total = v->volume;
+                    if (eind_or_never(v->eind) >= m) break;
+                }
+                if (spent_vol + vol > total) vol = (int32_t)(total - spent_vol);
                 if (vol <= 0) continue;
             }
             /* When is this line ready to be declared? */
@@ -1107,6 +1309,7 @@ static int build_lines(jwg_world_t *w)
             l->bucket = bucket;
             l->decl = -1;
             spent += l->bedrag;
+            spent_vol += vol;
         }
     }
 
@@ -1166,7 +1369,8 @@ static int build_decls(jwg_world_t *w)
         const jwg_alloc_t *a = &w->alloc.v[l->alloc];
         /* (provider, gemeente, period), client, allocation, month, credit
          * before the re-debit of the same month */
-        keys[i].k[0] = ((uint64_t)a->provider << 56) | ((uint64_t)a->gemeente << 48) | ukey(l->bucket);
+        keys[i].k[0] = ((uint64_t)(uint16_t)a->provider << 16) | (uint64_t)(uint16_t)a->gemeente;
+        keys[i].k[0] = (keys[i].k[0] << 32) | (uint64_t)(uint32_t)(l->bucket - w->start + (1 << 20));
         keys[i].k[1] = ((uint64_t)(uint32_t)l->youth << 32) | (uint32_t)l->alloc;
         keys[i].k[2] = (ukey(l->month) << 1) | (l->dc == 'C' ? 0u : 1u);
         keys[i].idx = (int32_t)i;
@@ -1227,7 +1431,9 @@ static int build_decls(jwg_world_t *w)
  * for the same care that the gemeente refused with a JW319 (reason 1-7,
  * 2-5 working days later); 8 % of the requests get a JW319 "in onderzoek"
  * before they are honoured; 30 % of the extensions (RedenWijziging 04 with
- * an Einddatum) were asked for by a JW317 5-15 days before; every JW323
+ * an Einddatum) and every raise of Volume or Budget (12) were asked for by
+ * a JW317 5-15 days before (a raise's at least the day after the
+ * Ingangsdatum), granted as asked; every JW323
  * gets a JW325 3-10 working days later, refusing 3 % of its plain debit
  * lines; every heenbericht gets a retour 1-3 working days later, 2.5 % of
  * them with an error code, after which the sender resends the same content
@@ -1291,13 +1497,16 @@ static int build_answers(jwg_world_t *w)
         if (ai < 0 || new_msg(w, JWG_319, ai, d, office_time(r), a->gemeente, a->provider) < 0) return -1;
         w->requests_onderzoek++;
     }
-    /* JW317 before some extensions */
+    /* JW317 before some extensions and every raise of Volume or Budget */
     for (size_t i = 0; i < w->ver.n; i++) {
         const jwg_version_t *v = &w->ver.v[i];
-        if (v->reden != 4 || v->eind == JW_DATE_NONE || !jwg_rng_pct(r, 30)) continue;
+        if (v->eind == JW_DATE_NONE || (v->reden != 12 && (v->reden != 4 || !jwg_rng_pct(r, 30)))) continue;
         const jwg_alloc_t *a = &w->alloc.v[v->alloc];
         jw_date_t d = weekday_on_or_after(v->tdate - jwg_rng_range(r, 5, 15));
-        if (d <= a->ingang) continue;
+        /* a raise (12) always answers a request: at the latest the day
+         * after the Ingangsdatum (raises come 14 days or more after it) */
+        if (v->reden == 12 && d <= a->ingang) d = weekday_on_or_after(a->ingang + 1);
+        if (d <= a->ingang || d >= v->tdate) continue;
         int32_t ai = new_answer(w, (int32_t)i, NULL, 0, 0);
         if (ai < 0 || new_msg(w, JWG_317, ai, d, office_time(r), a->provider, a->gemeente) < 0) return -1;
         w->vows++;
@@ -1441,6 +1650,7 @@ static void count_emitted(jwg_world_t *w)
     memset(w->outcomes, 0, sizeof w->outcomes);
     memset(w->relations, 0, sizeof w->relations);
     w->allocations = w->voided = w->switches = w->extensions = w->aspecifiek = w->open_ended = 0;
+    w->volume_changes = w->shortenings = w->freq6 = 0;
     w->with_vot = w->voided_corrected = 0;
     for (size_t i = 0; i < w->alloc.n; i++) {
         const jwg_alloc_t *a = &w->alloc.v[i];
@@ -1460,7 +1670,10 @@ static void count_emitted(jwg_world_t *w)
             if (v->reden == 13) w->voided++;
             if (v->reden == 9) w->switches++;
             if (v->reden == 4) ext = 1;
+            if (v->reden == 12) w->volume_changes++;
+            if (v->intrekking) w->shortenings++;
         }
+        if (a->freq == 6) w->freq6++;
         w->extensions += ext;
         int out = a->outcome;
         if (a->outcome_msg < 0 || !w->msg.v[a->outcome_msg].emitted) out = JWG_OUT_NONE;
@@ -1479,9 +1692,45 @@ static void count_emitted(jwg_world_t *w)
     for (size_t y = 0; y < w->youth.n; y++) w->youths_emitted += w->youth.v[y].emitted;
 }
 
+/* Days in care: per youth the union of its allocations' delivery
+ * intervals (JW305 .. JW307), clipped to the period. */
+static void count_care(jwg_world_t *w)
+{
+    double total = 0;
+    size_t ai = 0;
+    for (size_t y = 0; y < w->youth.n; y++) {
+        jw_date_t f[64], t[64];
+        int n = 0;
+        for (; ai < w->alloc.n && w->alloc.v[ai].youth == (int32_t)y; ai++) {
+            const jwg_alloc_t *a = &w->alloc.v[ai];
+            for (int i = 0; i < a->ndeliv && n < 64; i++) {
+                jw_date_t from = dmax(a->dfrom[i], w->start), to = dmin(a->dto[i], w->end);
+                if (to < from) continue;
+                int k = n++;
+                for (; k > 0 && f[k - 1] > from; k--) f[k] = f[k - 1], t[k] = t[k - 1];
+                f[k] = from;
+                t[k] = to;
+            }
+        }
+        jw_date_t cf = 0, ct = -1;
+        for (int k = 0; k < n; k++) {
+            if (ct >= cf && f[k] <= ct + 1) {
+                if (t[k] > ct) ct = t[k];
+                continue;
+            }
+            if (ct >= cf) total += ct - cf + 1;
+            cf = f[k];
+            ct = t[k];
+        }
+        if (n && ct >= cf) total += ct - cf + 1;
+    }
+    w->care_days = total;
+}
+
 int jwg_world_build(jwg_world_t *w)
 {
     bsn_seq_t bsn = {9999, 0};
+    if (make_aanbieders(w) < 0) return -1;
     for (int32_t i = 0; i < w->youths; i++)
         if (gen_youth(w, i, &bsn) < 0 || w->oom) return -1;
     if (build_lines(w) < 0 || w->oom) return -1;
@@ -1490,5 +1739,6 @@ int jwg_world_build(jwg_world_t *w)
     if (number_everything(w) < 0) return -1;
     if (build_answers(w) < 0 || w->oom) return -1;
     count_emitted(w);
+    count_care(w);
     return 0;
 }

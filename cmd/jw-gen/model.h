@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "date/date.h"
+#include "region.h"
 
 /* The five heenberichten first (JWG_NHEEN: the ones that may be broken on
  * purpose), then the answers: the six retours, the JW317 request to
@@ -83,10 +84,13 @@ typedef struct {
     int8_t reden;           /* RedenWijziging (JZ002), 0 when absent */
     uint8_t with_ref;       /* carries ReferentieAanbieder (first honouring version) */
     int64_t budget;         /* eurocents, aspecifiek allocations only */
+    int32_t volume;         /* Omvang/Volume of this version (changes only with Frequentie 6) */
+    uint8_t intrekking;     /* 05 that shortens while care goes on to the new end */
     int32_t msg;
 } jwg_version_t;
 
-#define JWG_MAX_VERSIONS 5
+/* initial, 2 volume or budget changes, 3 extensions, 1 shortening or end */
+#define JWG_MAX_VERSIONS 8
 #define JWG_MAX_DELIV 2
 
 typedef struct {
@@ -99,7 +103,10 @@ typedef struct {
     int32_t vot;            /* JW315 honoured by this allocation, -1 */
     int32_t replaces;       /* voided allocation this one corrects, -1 */
     jw_date_t ingang;
-    int32_t volume;         /* Omvang/Volume; hours per week when aspecifiek */
+    int32_t volume;         /* Omvang/Volume per Frequentie period (the product's);
+                               hours per week when aspecifiek or Frequentie 6 (the
+                               versions then carry the total for their period) */
+    uint8_t freq;           /* Frequentie (WMO757): the product's, or 6 */
     int32_t nver;
     int32_t ver[JWG_MAX_VERSIONS];
     int32_t ndeliv;         /* delivery intervals [from, to] (inclusive) */
@@ -201,6 +208,16 @@ typedef struct {
     int youths, years;
     jw_date_t start, end;   /* period: [start, end] inclusive */
 
+    /* aanbieders (jwg_world_build sizes them to the region) and, per
+     * product k, the ones offering it: pick_idx/pick_cum[pick_off[k] ..
+     * pick_off[k] + pick_n[k] - 1], indices ascending, cumulative weights */
+    jwg_aanbieder_t *prov;
+    int nprov;
+    int32_t *pick_idx;
+    int64_t *pick_cum;
+    int32_t pick_off[32], pick_n[32];
+    int32_t cat_prov[16];   /* aanbieders offering any product of jwg_categories[c] */
+
     JWG_VEC(jwg_youth_t) youth;
     JWG_VEC(jwg_alloc_t) alloc;
     JWG_VEC(jwg_version_t) ver;
@@ -222,6 +239,9 @@ typedef struct {
     long outcomes[JWG_NOUT];
     long relations[JWG_NREL];
     long extensions;        /* allocations extended (04) at least once */
+    long volume_changes;    /* versions changing Volume (Frequentie 6) or Budget (12) */
+    long shortenings;       /* versions shortening a running allocation (05) */
+    long freq6;             /* allocations with Frequentie 6 */
     long aspecifiek;
     long open_ended;
     long with_vot;
@@ -229,6 +249,7 @@ typedef struct {
     long credits, corrected_debits;
     long trajectories, youths_emitted;
     long refused_retours, resends, requests_refused, requests_onderzoek, vows, lines_refused;
+    double care_days;       /* days some allocation of the youth is delivering, in the period */
     int oom;                /* set when an allocation failed */
 } jwg_world_t;
 

@@ -6,7 +6,10 @@
  * (8-digit AGB, 5-character regional product codes, eurocent tariffs). */
 #include "region.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "rng.h"
 
 const jwg_category_t jwg_categories[] = {
     {"45", 440, 0, 22},  /* jeugdhulp ambulant */
@@ -118,21 +121,44 @@ int jwg_product_find(const char *code)
     return -1;
 }
 
-int jwg_provider_offers(int p, int prod)
+void jwg_aanbieders_make(jwg_aanbieder_t *out, int n)
 {
-    for (int i = 0; i < JWG_MAX_OFFER && jwg_providers[p].offer[i]; i++)
-        if (strcmp(jwg_providers[p].offer[i], jwg_products[prod].code) == 0) return 1;
-    return 0;
+    for (int i = 0; i < n; i++) {
+        const jwg_provider_t *base = &jwg_providers[i % jwg_n_providers];
+        jwg_aanbieder_t *a = &out[i];
+        memset(a, 0, sizeof *a);
+        for (int k = 0; k < JWG_MAX_OFFER && base->offer[k]; k++) {
+            int prod = jwg_product_find(base->offer[k]);
+            if (prod >= 0) a->offer |= 1u << prod;
+        }
+        if (i < jwg_n_providers) {
+            snprintf(a->agb, sizeof a->agb, "%s", base->agb);
+            a->weight = base->weight;
+            a->tarief_permille = base->tarief_permille;
+            a->bill_day = base->bill_day;
+            continue;
+        }
+        /* Invented: mostly small practices, one in eight a large
+         * organisation; the seed plays no part, so two archives of one
+         * size share their aanbieders. */
+        uint64_t h = jwg_hash4(0x61616e62ULL, (uint64_t)i, 0, 0);
+        unsigned code = 75760000u + (unsigned)(i - jwg_n_providers) % 1000000u;
+        for (int d = 7; d >= 0; d--, code /= 10) a->agb[d] = (char)('0' + code % 10);
+        a->agb[8] = '\0';
+        a->weight = (h & 7) == 0 ? 8 + (int)(h >> 3 & 15) : 1 + (int)(h >> 3 & 3);
+        a->tarief_permille = 950 + (int)(h >> 8 & 127) % 111;
+        a->bill_day = 2 + (int)(h >> 16 & 15) % 13;
+    }
 }
 
-int64_t jwg_tarief(int p, int prod, jw_date_t m)
+int64_t jwg_tarief(const jwg_aanbieder_t *a, int prod, jw_date_t m)
 {
     int y;
     jw_date_to_ymd(m, &y, NULL, NULL);
     /* +3.5 % a year from 2022 (and -3.5 % a year before it), rounded to
      * whole eurocents with integer arithmetic so results never depend on
      * floating point. */
-    int64_t base = (int64_t)jwg_products[prod].tarief * jwg_providers[p].tarief_permille;
+    int64_t base = (int64_t)jwg_products[prod].tarief * a->tarief_permille;
     int64_t idx = 1000 + 35 * (int64_t)(y - 2022);
     if (idx < 500) idx = 500;
     int64_t num = base * idx;             /* cents * 10^6 */

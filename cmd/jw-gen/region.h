@@ -74,13 +74,29 @@ extern const int jwg_n_names_f;
 extern const char *const jwg_streets[];
 extern const int jwg_n_streets;
 
+/* One aanbieder of a generated world: the fixed table above first, then
+ * invented ones so that the number of aanbieders grows with the region
+ * (jwg_aanbieders_make). Plain values, owned by whoever holds the array. */
+typedef struct {
+    char agb[9];          /* 8-digit AGB code */
+    int weight;
+    int tarief_permille;
+    int bill_day;
+    uint32_t offer;       /* bit k set: offers jwg_products[k] */
+} jwg_aanbieder_t;
+
+/* Fill out[0 .. n-1]: out[i] for i < jwg_n_providers is jwg_providers[i];
+ * the others are invented (AGB 7576xxxx and up, the offer of fixed
+ * provider i % jwg_n_providers, weight, tariff level and billing day from
+ * a hash of i), the same for every seed. n at most JWG_MAX_AANBIEDERS. */
+#define JWG_MAX_AANBIEDERS 30000
+void jwg_aanbieders_make(jwg_aanbieder_t *out, int n);
+
 /* Index of a product code, or -1. */
 int jwg_product_find(const char *code);
-/* 1 when provider p offers product index prod. */
-int jwg_provider_offers(int p, int prod);
-/* Contract tariff in eurocents of product prod at provider p for the
+/* Contract tariff in eurocents of product prod at aanbieder a for the
  * calendar year of month m (indexed yearly from 2022). */
-int64_t jwg_tarief(int p, int prod, jw_date_t m);
+int64_t jwg_tarief(const jwg_aanbieder_t *a, int prod, jw_date_t m);
 
 /* Release of the iJw standard in force on a Dagtekening: 0, 1 or 2 for
  * 3.0 (< 2022-04-04), 3.1 (< 2023-04-03) and 3.2. */

@@ -57,14 +57,14 @@ void jwg_ident_format(int kind, uint32_t counter, char out[13])
     snprintf(out, 13, "%s%08u", pre[kind], (unsigned)(counter % 100000000u));
 }
 
-const char *jwg_msg_sender_code(const jwg_msg_t *m)
+const char *jwg_msg_sender_code(const jwg_world_t *w, const jwg_msg_t *m)
 {
-    return jwg_sent_by_gemeente(m->kind) ? jwg_gemeenten[m->sender].code : jwg_providers[m->sender].agb;
+    return jwg_sent_by_gemeente(m->kind) ? jwg_gemeenten[m->sender].code : w->prov[m->sender].agb;
 }
 
-static const char *msg_receiver_code(const jwg_msg_t *m)
+static const char *msg_receiver_code(const jwg_world_t *w, const jwg_msg_t *m)
 {
-    return jwg_sent_by_gemeente(m->kind) ? jwg_providers[m->receiver].agb : jwg_gemeenten[m->receiver].code;
+    return jwg_sent_by_gemeente(m->kind) ? w->prov[m->receiver].agb : jwg_gemeenten[m->receiver].code;
 }
 
 /* ---- element writers ------------------------------------------------- */
@@ -233,8 +233,8 @@ static void header(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, uint32_t i
     el(x, 2, NULL, "BerichtVersie", "3");
     el_u(x, 2, NULL, "BerichtSubversie", (uint64_t)rel);
     }
-    el(x, 2, NULL, "Afzender", jwg_msg_sender_code(heen));
-    el(x, 2, NULL, "Ontvanger", msg_receiver_code(heen));
+    el(x, 2, NULL, "Afzender", jwg_msg_sender_code(w, heen));
+    el(x, 2, NULL, "Ontvanger", msg_receiver_code(w, heen));
     el_open(x, 2, NULL, "BerichtIdentificatie");
     char id[13];
     jwg_ident_format(heen->kind, heen == m ? ident : ident_of[heen - w->msg.v], id);
@@ -341,15 +341,17 @@ static void product(xw_t *x, int depth, const char *name, const jwg_alloc_t *a)
     el_close(x, depth, NULL, name);
 }
 
-static void omvang(xw_t *x, int depth, const jwg_alloc_t *a)
+/* Omvang of version v of allocation a (its Volume changes only with
+ * Frequentie 6). */
+static void omvang(xw_t *x, int depth, const jwg_alloc_t *a, const jwg_version_t *v)
 {
     const jwg_product_t *p = &jwg_products[a->product];
     char eh[3];
     code2(p->eenheid, eh);
     el_open(x, depth, NULL, "Omvang");
-    el_u(x, depth + 1, "ijw", "Volume", (uint64_t)a->volume);
+    el_u(x, depth + 1, "ijw", "Volume", (uint64_t)v->volume);
     el(x, depth + 1, "ijw", "Eenheid", eh);
-    el_u(x, depth + 1, "ijw", "Frequentie", (uint64_t)p->freq);
+    el_u(x, depth + 1, "ijw", "Frequentie", (uint64_t)a->freq);
     el_close(x, depth, NULL, "Omvang");
 }
 
@@ -499,7 +501,7 @@ static void render_301(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
         el(x, 4, NULL, "RedenWijziging", rw);
     }
     if (a->aspecifiek) el_u(x, 4, NULL, "Budget", (uint64_t)v->budget);
-    else omvang(x, 4, a);
+    else omvang(x, 4, a, v);
     el_close(x, 3, NULL, "ToegewezenProduct");
     el_close(x, 2, NULL, "ToegewezenProducten");
     if (x->legacy) el_close(x, 2, NULL, "Beschikking");
@@ -524,7 +526,7 @@ static void render_315(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m, int mu
     el_date(x, 4, NULL, "ToewijzingIngangsdatum", v->ingang);
     if (v->eind != JW_DATE_NONE) el_date(x, 4, NULL, "ToewijzingEinddatum", v->eind);
     if (a->aspecifiek) el_u(x, 4, NULL, "Budget", (uint64_t)v->budget);
-    else omvang(x, 4, a);
+    else omvang(x, 4, a, &w->ver.v[a->ver[0]]); /* what the first version grants */
     el_open(x, 4, NULL, "Verwijzer");
     char vt[3];
     code2(v->vtype, vt);
@@ -591,14 +593,16 @@ static void render_317(xw_t *x, const jwg_world_t *w, const jwg_msg_t *m)
     el(x, 2, NULL, "Bsn", y->bsn);
     el_open(x, 2, NULL, "Verzoek");
     el(x, 3, NULL, "ReferentieAanbieder", ref);
-    el(x, 3, NULL, "RedenVerzoek", "1");
+    /* more hours or budget: a change of the care plan (2); an extension:
+     * the client's situation changed (1) */
+    el(x, 3, NULL, "RedenVerzoek", v->reden == 12 ? "2" : "1");
     el_open(x, 3, NULL, "TeWijzigenProducten");
     el_open(x, 4, NULL, "TeWijzigenProduct");
     el_u(x, 5, NULL, "ToewijzingNummer", a->nummer);
     el_date(x, 5, NULL, "GewensteIngangsdatum", a->ingang);
     el_date(x, 5, NULL, "Einddatum", v->eind);
     if (a->aspecifiek) el_u(x, 5, NULL, "Budget", (uint64_t)v->budget);
-    else omvang(x, 5, a);
+    else omvang(x, 5, a, v);
     el_close(x, 4, NULL, "TeWijzigenProduct");
     el_close(x, 3, NULL, "TeWijzigenProducten");
     el_close(x, 2, NULL, "Verzoek");

@@ -44,7 +44,7 @@ int jwg_legacy(const jwg_world_t *w, const jwg_msg_t *m);
 int jwg_legacy_factuur(const jwg_decl_t *d);
 
 /* Afzender code of message m ("0505" or an AGB). */
-const char *jwg_msg_sender_code(const jwg_msg_t *m);
+const char *jwg_msg_sender_code(const jwg_world_t *w, const jwg_msg_t *m);
 
 /* Append message msg_index of w to b (b is not reset). ident is the
  * BerichtIdentificatie counter to write (a retour's IdentificatieRetour);
