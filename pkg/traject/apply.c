@@ -191,7 +191,7 @@ static int log_record(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const
     if (rc) return rc;
     *seq_out = seq;
     uint8_t be[8];
-    for (int i = 0; i < 8; i++) be[i] = (uint8_t)(seq >> (56 - 8 * i));
+    jw_store_seq_key(seq, be);
     return jw_store_put(txn, JW_DB_EVENT_IDS, id, 8, be, 8);
 }
 
@@ -229,7 +229,7 @@ static int log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const 
     uint8_t be[8];
 
     /* The retracted event's gemeente, for the subscriber topic. */
-    for (int i = 0; i < 8; i++) be[i] = (uint8_t)(old_seq >> (56 - 8 * i));
+    jw_store_seq_key(old_seq, be);
     if (jw_store_get(txn, JW_DB_EVENTS, be, 8, &val, &vlen) == 0) {
         jw_event_view_t v;
         if (jw_event_view(val, vlen, &v) == 0) jw_event_get_str(&v, JW_EK_GEMEENTE, gemeente, sizeof gemeente);
@@ -300,18 +300,6 @@ static int cmp_derived_date(const void *a, const void *b)
     const derived_t *x = a, *y = b;
     if (x->date != y->date) return x->date < y->date ? -1 : 1;
     return memcmp(x->id, y->id, 8);
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
-    return v;
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
 /* A youth's live list (JW_DB_YOUTHS): one entry per live derived event,
@@ -405,7 +393,7 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
     /* Retract what no longer holds, in id order (as the log always had it). */
     if (n_gone > 1) qsort(old, n_gone, LIVE_ENTRY, cmp_live_id);
     for (size_t g = 0; g < n_gone; g++) {
-        rc = log_retract(t, txn, cause, yid_hex, old + g * LIVE_ENTRY + 8, get_be64(old + g * LIVE_ENTRY + 16));
+        rc = log_retract(t, txn, cause, yid_hex, old + g * LIVE_ENTRY + 8, jw_store_seq_from_key(old + g * LIVE_ENTRY + 16));
         if (rc) goto out;
         counts->events_retracted++;
     }
@@ -425,7 +413,7 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
             goto out;
         memcpy(t->live + t->live_len, fresh[f].dig, 8);
         memcpy(t->live + t->live_len + 8, id, 8);
-        put_be64(t->live + t->live_len + 16, seq);
+        jw_store_seq_key(seq, t->live + t->live_len + 16);
         t->live_len += LIVE_ENTRY;
     }
     /* Nothing changed (a message that only repeats what is known): the
@@ -666,7 +654,7 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
 
         /* The line record: the event seq, for look-ups by line identity. */
         uint8_t be[8];
-        put_be64(be, seq);
+        jw_store_seq_key(seq, be);
         decl_key(m->header.afzender, p->referentienummer, key);
         if ((rc = jw_store_put(txn, JW_DB_DECLARATIONS, key, sizeof key, be, sizeof be))) return rc;
     }
@@ -1051,7 +1039,7 @@ static int live_event_at(jw_txn_t *txn, uint64_t seq, uint8_t id[8], char yid[JW
     const void *v;
     size_t vl;
     *live = 0;
-    put_be64(be, seq);
+    jw_store_seq_key(seq, be);
     int rc = jw_store_get(txn, JW_DB_EVENTS, be, 8, &v, &vl);
     if (rc == JW_STORE_NOTFOUND) return 0;
     if (rc) return rc;
@@ -1062,7 +1050,7 @@ static int live_event_at(jw_txn_t *txn, uint64_t seq, uint8_t id[8], char yid[JW
     rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &v, &vl);
     if (rc == JW_STORE_NOTFOUND) return 0;
     if (rc) return rc;
-    *live = vl == 8 && get_be64(v) == seq;
+    *live = vl == 8 && jw_store_seq_from_key(v) == seq;
     return 0;
 }
 
@@ -1084,8 +1072,8 @@ static int refuse_line(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, co
     if ((rc = jw_store_put(txn, JW_DB_REFUSALS, key, sizeof key, msgid, strlen(msgid)))) return rc;
     rc = jw_store_get(txn, JW_DB_DECLARATIONS, key + 1, 29, &v, &vl);
     if (rc && rc != JW_STORE_NOTFOUND) return rc;
-    if (rc == 0 && vl == 8 && get_be64(v) != 0) {
-        uint64_t seq = get_be64(v);
+    if (rc == 0 && vl == 8 && jw_store_seq_from_key(v) != 0) {
+        uint64_t seq = jw_store_seq_from_key(v);
         if ((rc = live_event_at(txn, seq, id, yid, &live))) return rc;
         if (live) {
             if ((rc = log_retract(t, txn, msgid, yid, id, seq))) return rc;

@@ -83,15 +83,8 @@ static int decl_cb(const void *key, size_t klen, const void *val, size_t vlen, v
         l->cap = nc;
     }
     memcpy(l->d[l->n].key, key, 29);
-    uint64_t s = 0;
-    for (int i = 0; i < 8; i++) s = s << 8 | v[i];
-    l->d[l->n++].seq = s;
+    l->d[l->n++].seq = jw_store_seq_from_key(v);
     return 0;
-}
-
-static void be64(uint8_t b[8], uint64_t v)
-{
-    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
 /* Re-issue one event written once from a message (declared, refused,
@@ -111,7 +104,7 @@ static int reissue_once(jw_traject_t *t, jw_txn_t *txn, uint64_t seq, const uint
     jw_event_view_t v;
     int rc;
 
-    be64(k, seq);
+    jw_store_seq_key(seq, k);
     if ((rc = jw_store_get(txn, JW_DB_EVENTS, k, 8, &val, &vlen))) return rc == JW_STORE_NOTFOUND ? 0 : rc;
     /* copy: the writes below may move the map */
     uint8_t *ev = malloc(vlen ? vlen : 1);
@@ -150,7 +143,7 @@ static int reissue_once(jw_traject_t *t, jw_txn_t *txn, uint64_t seq, const uint
     if ((rc = traject_log_event(t, txn, nb->buf, nb->len, NULL, &nseq))) goto out;
     counts->events_emitted++;
     if (decl_key) {
-        be64(k, nseq);
+        jw_store_seq_key(nseq, k);
         rc = jw_store_put(txn, JW_DB_DECLARATIONS, decl_key, 29, k, 8);
     }
 out:
@@ -181,10 +174,7 @@ static int refusal_cb(const void *key, size_t klen, const void *val, size_t vlen
         l->seq = ns;
         l->cap = nc;
     }
-    const uint8_t *k = key;
-    uint64_t s = 0;
-    for (int i = 0; i < 8; i++) s = s << 8 | k[i];
-    l->seq[l->n++] = s;
+    l->seq[l->n++] = jw_store_seq_from_key(key);
     return 0;
 }
 
