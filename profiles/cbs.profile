@@ -1,5 +1,4 @@
-# CBS Beleidsinformatie Jeugd - national definitions, as summarised in
-# reference/indicators-research.md §2 (Informatieprotocol Beleidsinformatie
+# CBS Beleidsinformatie Jeugd - national definitions (Informatieprotocol Beleidsinformatie
 # Jeugd v7 = Bijlage 2 Regeling Jeugdwet, "CBS-IP", and CBS StatLine /
 # Jeugdmonitor definitions). Format: docs/profiles.md.
 #
@@ -8,7 +7,7 @@
 name = cbs
 description = CBS Beleidsinformatie Jeugd: jeugdhulp met/zonder verblijf, jeugdbescherming, jeugdreclassering; herhaald beroep = jeugdhulp in de 5 jaar ervoor, minstens een dag ertussen
 
-# ---- Segments (CBS-IP §3.3 hulpvormen; indicators-research §2.2) ----------
+# ---- Segments (CBS-IP §3.3 hulpvormen) ------------------------------------
 # Met verblijf = the youth formally sleeps elsewhere (CBS-IP §3.3): CBS
 # hulpvormen 11-14 = JZ020 35-38, plus the functional categories 43 and 44
 # (verblijf incl./excl. behandeling).
@@ -29,7 +28,7 @@ segment.zonder_verblijf.label = Jeugdhulp zonder verblijf
 segment.zonder_verblijf.verblijf = no
 
 # Jeugdbescherming and jeugdreclassering are reported to CBS separately (by
-# the GIs, CBS-IP §7.3; indicators-research §2.1, §2.3).
+# the GIs, CBS-IP §7.3).
 segment jeugdbescherming = 48
 segment.jeugdbescherming.label = Jeugdbescherming
 segment.jeugdbescherming.verblijf = no
@@ -42,7 +41,7 @@ segment.jeugdreclassering.verblijf = no
 # (either with or without stay). An allocation without Product goes to
 # overig too.
 
-# ---- Classification: herhaald beroep (indicators-research §2.4 def. 1) ----
+# ---- Classification: herhaald beroep ---------------------------------------
 # A started trajectory is herhaald beroep when the youth had jeugdhulp in the
 # five years before; adjoining trajectories are not repetition - at least
 # one day must separate the end of the previous and the start of the new.
@@ -65,14 +64,14 @@ classes.recidive_upto = none
 classes.return_class = recidive
 
 # ---- Wait norms ------------------------------------------------------------
-# CBS collects no waiting-time data (indicators-research §0.3): none.
+# CBS collects no waiting-time data: none.
 
 # ---- Targets ---------------------------------------------------------------
 # CBS sets definitions, not targets: none.
 
 # ---- Small cells -----------------------------------------------------------
 # No documented CBS rule was found; CBS youth-care counts are visibly rounded
-# to multiples of 5 (indicators-research §6). We suppress below 5.
+# to multiples of 5. We suppress below 5.
 small_cells.threshold = 5
 
 # ---- Gemeenten (SPEC §6) ----------------------------------------------------

@@ -1,7 +1,6 @@
 # Twente (OZJT / Samen14) - "Startbijeenkomst Project Indicatoren -
 # Aanbieders", 21 Nov 2024 (source S002): doelenbomen and streefwaarden for
-# the opgaven Verblijf and Ambulant, as summarised in
-# reference/indicators-research.md §1.2. Format: docs/profiles.md.
+# the opgaven Verblijf and Ambulant. Format: docs/profiles.md.
 # S002: all targets are an "inspanningsverplichting, geen resultaatverplichting".
 #
 # "OUR ASSUMPTION" marks every mapping or number that is ours and not S002's.
@@ -13,7 +12,7 @@ description = Twente: opgaven Verblijf, Ambulant, Wonen, Crisis; terugkeer in zo
 # S002 gives no product list; the JZ020 categories are OUR ASSUMPTION
 # (meanings: ijw-3.2-facts §7.1).
 
-# Verblijf. indicators-research TW-1 names JZ020 43/44 (and legacy 35-38) as
+# Verblijf. The Twente opgave Verblijf names JZ020 43/44 (and legacy 35-38) as
 # verblijf products. OUR ASSUMPTION: 43 verblijf incl. behandeling, 44
 # verblijf excl. behandeling and 37 gesloten plaatsing form the opgave
 # Verblijf; the family-type and independent-living forms go to Wonen below.
@@ -52,7 +51,7 @@ segment.crisis.verblijf = no
 # TW-9 (S002): back in care = any youth care, same or other provider, after
 # at least 6 months without a jeugdhulpbeschikking. So the previous episode
 # is sought in all care, and the return is the class beyond the 6-month
-# window ("6 months" read as calendar months, indicators-research §9.5).
+# window ("6 months" read as calendar months).
 classes.scope = all
 classes.lookback = none
 # OUR ASSUMPTION: S002 defines no stapeling/doorstroom window; we use the
@@ -105,7 +104,7 @@ target.IND-15 = min 90%
 # (direction only), TW-8, TW-14, TW-15 (no number).
 
 # ---- Small cells -----------------------------------------------------------
-# No regional rule; CBS rounds youth-care counts to 5 (indicators-research §6).
+# No regional rule; CBS rounds youth-care counts to 5.
 small_cells.threshold = 5
 
 # ---- Gemeenten (SPEC §6) ----------------------------------------------------

@@ -1,8 +1,8 @@
 # Zuid-Holland Zuid (Serviceorganisatie Jeugd ZHZ, 17 gemeenten) -
 # "Kernwaarden Jeugdhulp 2022 en verder" (source S001, the authoritative
 # inkoopkader), with the matrix S000 and the Transformatieagenda 2016-2018
-# (S004), as summarised in reference/indicators-research.md §1.3.
-# Where S000 and S001 differ we follow S001 (indicators-research §1.3, §9.9).
+# (S004).
+# Where S000 and S001 differ we follow S001.
 # Format: docs/profiles.md.
 #
 # "OUR ASSUMPTION" marks every mapping or number that is ours and not ZHZ's.
@@ -119,7 +119,7 @@ target.IND-16.wonen = 0% base 2021
 # S004 targets of 2016-2018 (superseded by S001).
 
 # ---- Small cells -----------------------------------------------------------
-# No regional rule; CBS rounds youth-care counts to 5 (indicators-research §6).
+# No regional rule; CBS rounds youth-care counts to 5.
 small_cells.threshold = 5
 
 # ---- Gemeenten (SPEC §6) ----------------------------------------------------

@@ -1,6 +1,5 @@
 # Zuid-Limburg - "Beleidskader Jeugdhulp Zuid-Limburg 2024-2028" (source S003),
-# Bijlage 1 Definitielijst and Bijlage 2 Resultaten, as summarised in
-# reference/indicators-research.md §1.1. Format: docs/profiles.md.
+# Bijlage 1 Definitielijst and Bijlage 2 Resultaten. Format: docs/profiles.md.
 #
 # Sources are cited per setting. "OUR ASSUMPTION" marks every mapping or
 # number that is ours and not the region's text.
@@ -26,7 +25,7 @@ segment.gikj.label = Hoog-specialistisch (GIK-J) en gedwongen kader
 # OUR ASSUMPTION: residential, because GIK-J is clinical stay. The JB/JR
 # allocations (47-49) in this segment are not residential but are counted by
 # IND-02 as well; GIs are exempt from start/stop and often do not allocate
-# through iJw at all (indicators-research §3.4), so they are few.
+# through iJw at all, so they are few.
 segment.gikj.verblijf = yes
 
 # Segment 2. OUR ASSUMPTION: 35 pleegzorg, 36 gezinsgericht (gezinshuis),
@@ -82,7 +81,7 @@ classes.return_class = recidive
 # down, recidive down: ZL-8) and no numbers, so no target lines.
 
 # ---- Small cells -----------------------------------------------------------
-# No regional rule; CBS rounds youth-care counts to 5 (indicators-research §6).
+# No regional rule; CBS rounds youth-care counts to 5.
 small_cells.threshold = 5
 
 # ---- Gemeenten (SPEC §6) ----------------------------------------------------
