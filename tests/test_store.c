@@ -288,10 +288,10 @@ Test(store, schema_version_written_and_checked)
     uint64_t v = 0;
     jw_store_t *s = open_or_die(dir, NULL);
     cr_assert_eq(jw_store_read(s, read_schema, &v), 0);
-    cr_assert_eq(v, 3);
-    cr_assert_eq(JW_STORE_SCHEMA_VERSION, 3);
+    cr_assert_eq(v, 4);
+    cr_assert_eq(JW_STORE_SCHEMA_VERSION, 4);
     /* Pretend a newer jw wrote this store. */
-    uint64_t newer = 4;
+    uint64_t newer = 5;
     cr_assert_eq(jw_store_write(s, put_schema, &newer), 0);
     jw_store_close(s);
 
@@ -315,6 +315,23 @@ Test(store, schema_2_store_refused)
     jw_store_close(s);
     s = NULL;
     cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_ESCHEMA);
+    cr_assert_null(s);
+}
+
+/* Schema 3 kept an event id index and no retracted set: its live events
+ * cannot be read the new way, so the store is refused, not misread. */
+Test(store, schema_3_store_refused)
+{
+    const char *dir = sub("s3");
+    jw_store_t *s = open_or_die(dir, NULL);
+    uint64_t older = 3;
+    cr_assert_eq(jw_store_write(s, put_schema, &older), 0);
+    jw_store_close(s);
+    s = NULL;
+    cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_ESCHEMA);
+    cr_assert_null(s);
+    jw_store_options_t ro = {.read_only = 1};
+    cr_assert_eq(jw_store_open(dir, &ro, &s), JW_STORE_ESCHEMA);
     cr_assert_null(s);
 }
 

@@ -97,23 +97,9 @@ static int print_event_cb(uint64_t seq, const void *val, size_t vlen, void *ctx)
     return 0;
 }
 
-static int live_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx);
-
-typedef struct {
-    ev_list_t *list;
-    jw_txn_t *txn;
-} live_ctx_t;
-
-static int live_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+static int live_cb(uint64_t seq, const void *rec, size_t len, void *ctx)
 {
-    (void)key;
-    (void)klen;
-    live_ctx_t *c = ctx;
-    const void *ev;
-    size_t evlen;
-    if (vlen != 8) return -1;
-    if (jw_store_get(c->txn, JW_DB_EVENTS, val, 8, &ev, &evlen) != 0) return -1;
-    return keep_event(c->list, jw_store_seq_from_key(val), ev, evlen) ? -1 : 0;
+    return keep_event(ctx, seq, rec, len) ? -1 : 0;
 }
 
 static int cmp_ev(const void *a, const void *b)
@@ -125,8 +111,7 @@ static int cmp_ev(const void *a, const void *b)
 
 static int read_live(jw_txn_t *txn, void *ctx)
 {
-    live_ctx_t c = {ctx, txn};
-    return jw_store_iter(txn, JW_DB_EVENT_IDS, NULL, 0, live_cb, &c);
+    return jw_traject_live_events(txn, live_cb, ctx);
 }
 
 static int read_log(jw_txn_t *txn, void *ctx)

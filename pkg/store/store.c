@@ -29,6 +29,7 @@ static const char *const db_names[JW_DB_COUNT] = {
     [JW_DB_DEADLETTERS] = "deadletters",
     [JW_DB_META] = "meta",
     [JW_DB_REFUSALS] = "refusals",
+    [JW_DB_RETRACTED] = "retracted",
 };
 
 /* Bound on begin/grow rounds in one call; growth itself stops at max_map

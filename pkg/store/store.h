@@ -37,7 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JW_STORE_SCHEMA_VERSION 3u /* 2: fact records remember a legacy 2.x release; 3: binary event records (pkg/event), live lists keyed by body digest */
+#define JW_STORE_SCHEMA_VERSION 4u /* 2: fact records remember a legacy 2.x release; 3: binary event records (pkg/event), live lists keyed by body digest; 4: retracted seqs instead of an event id index */
 
 #define JW_STORE_DEFAULT_MAP_SIZE ((size_t)1 << 30)     /* 1 GiB */
 #define JW_STORE_DEFAULT_MAX_MAP_SIZE ((size_t)1 << 40) /* 1 TiB */
@@ -80,10 +80,11 @@ typedef enum {
     JW_DB_DECLARATIONS, /* declaration lines */
     JW_DB_YOUTHS,       /* per-youth index (episodes by segment, live events, ...) */
     JW_DB_EVENTS,       /* event log: 8-byte big-endian seq -> event */
-    JW_DB_EVENT_IDS,    /* event id -> seq (retraction lookup) */
+    JW_DB_EVENT_IDS,    /* the indicator store's contributions (event id -> ...); unused in the state store */
     JW_DB_DEADLETTERS,
     JW_DB_META,         /* name -> value; see jw_store_meta_* */
     JW_DB_REFUSALS,     /* refused messages, requests and lines, and their indexes */
+    JW_DB_RETRACTED,    /* seq of a retracted event -> seq of its retract event */
     JW_DB_COUNT
 } jw_db_t;
 

@@ -23,6 +23,7 @@ struct jw_traject {
     size_t live_len, live_cap;
     jw_json_t dl;               /* one dead letter (JSON) */
     jw_json_t idtext;           /* scratch: a new event's JSON text, for its id */
+    jw_event_w_t retract;       /* scratch: a retract event's body */
     uint8_t *rec;               /* one event record */
     size_t rec_cap;
     char (*yids)[JW_YID_HEX_LEN + 1]; /* youths touched by the message */
@@ -117,6 +118,7 @@ int jw_traject_new(const jw_profile_t *profile, jw_traject_t **out)
     t->profile = profile;
     jw_event_w_init(&t->d.text);
     jw_event_w_init(&t->d.one);
+    jw_event_w_init(&t->retract);
     jw_json_init(&t->dl);
     jw_json_init(&t->idtext);
     *out = t;
@@ -129,6 +131,7 @@ void jw_traject_free(jw_traject_t *t)
     free(t->d.ev);
     jw_event_w_free(&t->d.text);
     jw_event_w_free(&t->d.one);
+    jw_event_w_free(&t->retract);
     jw_json_free(&t->dl);
     jw_json_free(&t->idtext);
     free(t->rec);
@@ -179,8 +182,11 @@ static int grow_bytes(void **arr, size_t *cap, size_t need, size_t size)
 
 /* ---- the event log ---- */
 
-/* Append an event record (id, body) to the log and the id to the live
- * index. */
+/* Append an event record (id, body) to the log. Whether it is live is
+ * kept apart: a youth's live list (JW_DB_YOUTHS) for derived events, and
+ * for every event the retracted set (JW_DB_RETRACTED, see
+ * jw_traject_event_live). There is no index by event id: it cost a
+ * random write per event in the largest database. */
 static int log_record(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const uint8_t *body,
                       size_t body_len, uint64_t *seq_out)
 {
@@ -190,9 +196,7 @@ static int log_record(jw_traject_t *t, jw_txn_t *txn, const uint8_t id[8], const
     int rc = jw_store_event_append(txn, t->rec, JW_EVENT_HEAD + body_len, &seq);
     if (rc) return rc;
     *seq_out = seq;
-    uint8_t be[8];
-    jw_store_seq_key(seq, be);
-    return jw_store_put(txn, JW_DB_EVENT_IDS, id, 8, be, 8);
+    return 0;
 }
 
 /* The event id of a body (event.h: a hash of its JSON text). Worked out
@@ -218,7 +222,7 @@ static int log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t *body, size_t
 static int log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const char *yid,
                        const uint8_t old_id[8], uint64_t old_seq)
 {
-    jw_event_w_t body;
+    jw_event_w_t *body = &t->retract;
     char idhex[17];
     uint8_t rid[8];
     uint64_t seq;
@@ -226,7 +230,7 @@ static int log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const 
     const void *val;
     size_t vlen;
     char gemeente[9] = "";
-    uint8_t be[8];
+    uint8_t be[8], rbe[8];
 
     /* The retracted event's gemeente, for the subscriber topic. */
     jw_store_seq_key(old_seq, be);
@@ -235,26 +239,88 @@ static int log_retract(jw_traject_t *t, jw_txn_t *txn, const char *cause, const 
         if (jw_event_view(val, vlen, &v) == 0) jw_event_get_str(&v, JW_EK_GEMEENTE, gemeente, sizeof gemeente);
     }
     hex(old_id, 8, idhex);
-    jw_event_w_init(&body);
-    jw_event_w_str(&body, JW_EK_TYPE, "retract");
-    jw_event_w_str(&body, JW_EK_PROFILE, jw_profile_name(t->profile));
-    jw_event_w_str(&body, JW_EK_MSG, cause);
-    jw_event_w_str(&body, JW_EK_YID, yid);
-    jw_event_w_str(&body, JW_EK_GEMEENTE, gemeente);
-    jw_event_w_str(&body, JW_EK_RETRACTS, idhex);
-    jw_event_w_int(&body, JW_EK_RETRACTS_SEQ, (int64_t)old_seq);
-    if (jw_event_w_finish(&body)) {
-        jw_event_w_free(&body);
-        return JW_TRAJECT_ENOMEM;
-    }
-    rc = log_event(t, txn, body.buf, body.len, rid, &seq);
-    jw_event_w_free(&body);
+    jw_event_w_reset(body);
+    jw_event_w_str(body, JW_EK_TYPE, "retract");
+    jw_event_w_str(body, JW_EK_PROFILE, jw_profile_name(t->profile));
+    jw_event_w_str(body, JW_EK_MSG, cause);
+    jw_event_w_str(body, JW_EK_YID, yid);
+    jw_event_w_str(body, JW_EK_GEMEENTE, gemeente);
+    jw_event_w_str(body, JW_EK_RETRACTS, idhex);
+    jw_event_w_int(body, JW_EK_RETRACTS_SEQ, (int64_t)old_seq);
+    if (jw_event_w_finish(body)) return JW_TRAJECT_ENOMEM;
+    if ((rc = log_event(t, txn, body->buf, body->len, rid, &seq))) return rc;
+    /* The retracted event leaves the live set. Retracted seqs are mostly
+     * recent ones, so this write lands near the end of its database. */
+    jw_store_seq_key(seq, rbe);
+    return jw_store_put(txn, JW_DB_RETRACTED, be, 8, rbe, 8);
+}
+
+static int is_retract(const void *rec, size_t len, int *yes)
+{
+    jw_event_view_t v;
+    char type[16];
+    if (jw_event_view(rec, len, &v)) return JW_TRAJECT_ECORRUPT;
+    *yes = jw_event_get_str(&v, JW_EK_TYPE, type, sizeof type) == 0 && strcmp(type, "retract") == 0;
+    return 0;
+}
+
+int jw_traject_event_live(jw_txn_t *txn, uint64_t seq, int *live)
+{
+    uint8_t be[8];
+    const void *v;
+    size_t vl;
+    int rc, retract;
+    *live = 0;
+    jw_store_seq_key(seq, be);
+    rc = jw_store_get(txn, JW_DB_EVENTS, be, 8, &v, &vl);
+    if (rc == JW_STORE_NOTFOUND) return 0;
     if (rc) return rc;
-    /* A retract is never live itself; the retracted id leaves the index. */
-    rc = jw_store_del(txn, JW_DB_EVENT_IDS, rid, 8);
-    if (rc && rc != JW_STORE_NOTFOUND) return rc;
-    rc = jw_store_del(txn, JW_DB_EVENT_IDS, old_id, 8);
-    return rc == JW_STORE_NOTFOUND ? 0 : rc;
+    if ((rc = is_retract(v, vl, &retract))) return rc;
+    if (retract) return 0;
+    rc = jw_store_get(txn, JW_DB_RETRACTED, be, 8, &v, &vl);
+    if (rc == JW_STORE_NOTFOUND) {
+        *live = 1;
+        return 0;
+    }
+    return rc;
+}
+
+typedef struct {
+    uint64_t *seq;
+    size_t n, cap, at;
+    jw_traject_record_cb cb;
+    void *ctx;
+} live_iter_t;
+
+static int retracted_cb(const void *key, size_t klen, const void *val, size_t vlen, void *ctx)
+{
+    (void)val;
+    (void)vlen;
+    live_iter_t *l = ctx;
+    if (klen != 8) return JW_TRAJECT_ECORRUPT;
+    if (grow_bytes((void **)&l->seq, &l->cap, l->n + 1, sizeof *l->seq)) return JW_TRAJECT_ENOMEM;
+    l->seq[l->n++] = jw_store_seq_from_key(key);
+    return 0;
+}
+
+static int live_record_cb(uint64_t seq, const void *val, size_t vlen, void *ctx)
+{
+    live_iter_t *l = ctx;
+    int retract, rc;
+    /* Both lists go up in seq order: a merge, no look-up per event. */
+    while (l->at < l->n && l->seq[l->at] < seq) l->at++;
+    if (l->at < l->n && l->seq[l->at] == seq) return 0;
+    if ((rc = is_retract(val, vlen, &retract))) return rc;
+    return retract ? 0 : l->cb(seq, val, vlen, l->ctx);
+}
+
+int jw_traject_live_events(jw_txn_t *txn, jw_traject_record_cb cb, void *ctx)
+{
+    live_iter_t l = {.cb = cb, .ctx = ctx};
+    int rc = jw_store_iter(txn, JW_DB_RETRACTED, NULL, 0, retracted_cb, &l);
+    if (!rc) rc = jw_store_events_since(txn, 0, live_record_cb, &l);
+    free(l.seq);
+    return rc;
 }
 
 /* ---- loading a youth's facts ---- */
@@ -1038,19 +1104,14 @@ static int live_event_at(jw_txn_t *txn, uint64_t seq, uint8_t id[8], char yid[JW
     uint8_t be[8];
     const void *v;
     size_t vl;
-    *live = 0;
+    int rc = jw_traject_event_live(txn, seq, live);
+    if (rc || !*live) return rc;
     jw_store_seq_key(seq, be);
-    int rc = jw_store_get(txn, JW_DB_EVENTS, be, 8, &v, &vl);
-    if (rc == JW_STORE_NOTFOUND) return 0;
-    if (rc) return rc;
+    if ((rc = jw_store_get(txn, JW_DB_EVENTS, be, 8, &v, &vl))) return rc;
     jw_event_view_t ev;
     if (jw_event_view(v, vl, &ev)) return JW_TRAJECT_ECORRUPT;
     memcpy(id, ev.id, 8);
     if (jw_event_get_str(&ev, JW_EK_YID, yid, JW_YID_HEX_LEN + 1)) yid[0] = '\0';
-    rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &v, &vl);
-    if (rc == JW_STORE_NOTFOUND) return 0;
-    if (rc) return rc;
-    *live = vl == 8 && jw_store_seq_from_key(v) == seq;
     return 0;
 }
 

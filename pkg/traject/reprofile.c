@@ -119,12 +119,8 @@ static int reissue_once(jw_traject_t *t, jw_txn_t *txn, uint64_t seq, const uint
     memcpy(id, v.id, 8);
     if (strcmp(oldprof, jw_profile_name(prof)) == 0) goto out;
     /* live? (a retracted declaration stays retracted) */
-    rc = jw_store_get(txn, JW_DB_EVENT_IDS, id, 8, &val, &vlen);
-    if (rc == JW_STORE_NOTFOUND) {
-        rc = 0;
-        goto out;
-    }
-    if (rc) goto out;
+    int live;
+    if ((rc = jw_traject_event_live(txn, seq, &live)) || !live) goto out;
     if (jw_event_get_str(&v, JW_EK_CATEGORIE, cat, sizeof cat)) cat[0] = '\0';
     if (jw_event_get_str(&v, JW_EK_PRODUCT, code, sizeof code)) code[0] = '\0';
     /* The same body with the new profile's name and, where the event has

@@ -129,6 +129,17 @@ typedef int (*jw_traject_event_cb)(uint64_t seq, const char *json, size_t len, v
 int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject_event_cb cb,
                           void *ctx);
 
+/* Whether the event at seq is live: it is in the log, is not itself a
+ * `retract` event, and no retract event took it back (JW_DB_RETRACTED).
+ * *live = 0 for a seq not in the log. Any thread, inside txn. */
+int jw_traject_event_live(jw_txn_t *txn, uint64_t seq, int *live);
+
+/* Every live event, in seq order: cb gets its seq and stored record
+ * (event.h; valid during the call only). Memory: 8 bytes per retracted
+ * event, for the call. cb's nonzero return stops and is returned. */
+typedef int (*jw_traject_record_cb)(uint64_t seq, const void *rec, size_t len, void *ctx);
+int jw_traject_live_events(jw_txn_t *txn, jw_traject_record_cb cb, void *ctx);
+
 /* Message identity "BerichtCode/Afzender/Identificatie" into buf (>= 32). */
 void jw_traject_msg_identity(const jw_ijw_msg_t *msg, char buf[32]);
 
