@@ -187,6 +187,92 @@ Test(retract, withdrawal_reclassifies_later_start)
     harness_close(&h);
 }
 
+/* Liveness, worked out from the log alone: an event is live unless it is
+ * a retract event or some retract event names its seq (retracts_seq).
+ * jw_traject_event_live must say the same for every seq, and the live
+ * listing must hold exactly those events. */
+typedef struct {
+    uint64_t retracted[64], retract_seq[64], all[64];
+    int is_retract[64];
+    size_t n_retracted, n;
+} log_facts_t;
+
+static int log_facts_cb(uint64_t seq, const void *rec, size_t len, void *ctx)
+{
+    log_facts_t *f = ctx;
+    jw_event_view_t v;
+    char type[16];
+    int64_t rs;
+    cr_assert_eq(jw_event_view(rec, len, &v), 0);
+    cr_assert_eq(jw_event_get_str(&v, JW_EK_TYPE, type, sizeof type), 0);
+    cr_assert_lt(f->n, 64);
+    f->all[f->n] = seq;
+    f->is_retract[f->n++] = strcmp(type, "retract") == 0;
+    if (strcmp(type, "retract") == 0) {
+        cr_assert_eq(jw_event_get_int(&v, JW_EK_RETRACTS_SEQ, &rs), 0);
+        f->retracted[f->n_retracted++] = (uint64_t)rs;
+    }
+    return 0;
+}
+
+typedef struct {
+    log_facts_t f;
+    int live[64];
+    int beyond;
+    size_t listed;
+} live_check_t;
+
+static int listed_cb(uint64_t seq, const void *rec, size_t len, void *ctx)
+{
+    (void)seq; (void)rec; (void)len;
+    ((live_check_t *)ctx)->listed++;
+    return 0;
+}
+
+static int live_check_read(jw_txn_t *txn, void *ctx)
+{
+    live_check_t *c = ctx;
+    int rc = jw_store_events_since(txn, 0, log_facts_cb, &c->f);
+    for (size_t i = 0; !rc && i < c->f.n; i++) rc = jw_traject_event_live(txn, c->f.all[i], &c->live[i]);
+    if (!rc) rc = jw_traject_event_live(txn, c->f.all[c->f.n - 1] + 1, &c->beyond);
+    if (!rc) rc = jw_traject_live_events(txn, listed_cb, c);
+    return rc;
+}
+
+Test(retract, liveness_follows_retractions)
+{
+    harness_t h;
+    live_t l;
+    jw_ijw_msg_t m;
+    harness_open(&h, "zuid-limburg");
+    prev_and_start(&h, 10, "2024-03-31", "45");
+    alloc_spec_t w = {.ident = "P1w", .gemeente = "0505", .aanbieder = "11111111", .yid = YID_A,
+                      .cat = "45", .code = "45A01", .tn = 1, .datum = "2024-02-01",
+                      .ingang = "2024-01-01", .eind = "2024-01-01", .reden = 13};
+    mk301(&m, &w);
+    apply(&h, &m);
+    jw_ijw_msg_clear(&m);
+
+    live_check_t c;
+    memset(&c, 0, sizeof c);
+    cr_assert_eq(jw_store_read(h.store, live_check_read, &c), 0);
+    cr_assert_geq(c.f.n_retracted, 4, "at least P's start and stop, A's start and transfer: %zu", c.f.n_retracted);
+    size_t n_live = 0;
+    for (size_t i = 0; i < c.f.n; i++) {
+        int want = !c.f.is_retract[i];
+        for (size_t r = 0; r < c.f.n_retracted; r++)
+            if (c.f.retracted[r] == c.f.all[i]) want = 0;
+        cr_assert_eq(c.live[i], want, "seq %llu", (unsigned long long)c.f.all[i]);
+        n_live += (size_t)want;
+    }
+    cr_assert_eq(c.beyond, 0, "a seq past the log is not live");
+    cr_assert_eq(c.listed, n_live);
+    live_load(&h, &l);
+    cr_assert_eq(l.n, n_live);
+    live_free(&l);
+    harness_close(&h);
+}
+
 Test(retract, end_date_change_and_older_version_late)
 {
     harness_t h;
