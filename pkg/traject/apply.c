@@ -343,10 +343,10 @@ static int load_cb(const void *key, size_t klen, const void *val, size_t vlen, v
     return 0;
 }
 
-static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn);
+static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex);
 static int derive_refused_requests(jw_traject_t *t, const char *yid_hex);
 
-static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN])
+static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN], const char *yid_hex)
 {
     int rc;
     load_ctx_t a = {(void **)&t->allocs, &t->n_allocs, &t->cap_allocs, sizeof(rec_alloc_t)};
@@ -356,7 +356,7 @@ static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN]
     if ((rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, yid, YID_BIN, load_cb, &a))) return rc;
     if ((rc = jw_store_iter(txn, JW_DB_DELIVERIES, yid, YID_BIN, load_cb, &d))) return rc;
     if ((rc = jw_store_iter(txn, JW_DB_REQUESTS, yid, YID_BIN, load_cb, &r))) return rc;
-    return drop_refused_facts(t, txn);
+    return drop_refused_facts(t, txn, yid_hex);
 }
 
 /* ---- diff: stored live list vs fresh derivation ---- */
@@ -738,7 +738,11 @@ static int store_323(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
  *   "Q/<aanbieder>/<ref>"   the youth of a request (JW315 line)
  *   "q/<aanbieder>/<ref>"   the request is refused -> the JW319
  *   "L/<identity>"          a JW323's ReferentieNummers, 20 bytes each
- *   'R' + line key (30 bytes) the line is refused -> the JW325 */
+ *   'R' + line key (30 bytes) the line is refused -> the JW325
+ *   "M/<yid>"               the youth may have refused facts: only then are
+ *                           its facts looked up one by one (most youths
+ *                           never have a refusal, and a look-up per fact
+ *                           per derivation was a tenth of applying) */
 
 static int key_get(jw_txn_t *txn, jw_db_t db, const char *key, const void **val, size_t *vlen,
                    int *found)
@@ -746,6 +750,29 @@ static int key_get(jw_txn_t *txn, jw_db_t db, const char *key, const void **val,
     int rc = jw_store_get(txn, db, key, strlen(key), val, vlen);
     *found = rc == 0;
     return rc == JW_STORE_NOTFOUND ? 0 : rc;
+}
+
+/* Mark a youth as one that may have refused facts (never unmarked: a
+ * mark only costs the look-ups it enables). Written once. */
+static int mark_youth(jw_txn_t *txn, const char *yid)
+{
+    char key[JW_YID_HEX_LEN + 3];
+    const void *v;
+    size_t vl;
+    int found, rc;
+    if (!yid || !yid[0]) return 0;
+    snprintf(key, sizeof key, "M/%s", yid);
+    if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found)) || found) return rc;
+    return jw_store_put(txn, JW_DB_REFUSALS, key, strlen(key), "1", 1);
+}
+
+static int youth_marked(jw_txn_t *txn, const char *yid, int *yes)
+{
+    char key[JW_YID_HEX_LEN + 3];
+    const void *v;
+    size_t vl;
+    snprintf(key, sizeof key, "M/%s", yid);
+    return key_get(txn, JW_DB_REFUSALS, key, &v, &vl, yes);
 }
 
 static int msg_refused(jw_txn_t *txn, const char *msgid, int *yes)
@@ -814,10 +841,12 @@ static int line_refused(jw_txn_t *txn, const char *aanbieder, const char *ref, i
 }
 
 /* Drop the loaded facts of refused messages and refused requests. */
-static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn)
+static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex)
 {
     int rc, yes;
     size_t k = 0;
+    t->n_rref = 0;
+    if ((rc = youth_marked(txn, yid_hex, &yes)) || !yes) return rc;
     for (size_t i = 0; i < t->n_allocs; i++) {
         if ((rc = msg_refused(txn, t->allocs[i].msg, &yes))) return rc;
         if (!yes) t->allocs[k++] = t->allocs[i];
@@ -943,6 +972,13 @@ static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
     const char *yid = m->clients[0].yid;
     snprintf(key, sizeof key, "Y/%s", msgid);
     if ((rc = put_str(txn, key, yid))) return rc;
+    /* Refused before it came: every youth of it has refused facts. A 2.x
+     * message may name several youths, and a later retour only reaches
+     * the first through "Y/": the others are marked now. */
+    snprintf(key, sizeof key, "X/%s", msgid);
+    if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
+    for (size_t i = found ? 0 : 1; i < m->n_clients; i++)
+        if ((rc = mark_youth(txn, m->clients[i].yid))) return rc;
     for (size_t i = 0; m->type == JW_MSG_315 && i < m->n_verzoeken; i++) {
         const char *ref = m->verzoeken[i].referentie_aanbieder;
         yid = m->clients[m->verzoeken[i].client].yid;
@@ -951,6 +987,7 @@ static int index_heen(jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid)
         snprintf(key, sizeof key, "q/%s/%s", m->header.afzender, ref);
         if ((rc = key_get(txn, JW_DB_REFUSALS, key, &v, &vl, &found))) return rc;
         if (found) {
+            if ((rc = mark_youth(txn, yid))) return rc;
             /* every refusing JW319 (';'-separated records) names this youth */
             char *all = malloc(vl + 1);
             if (!all) return JW_TRAJECT_ENOMEM;
@@ -1026,8 +1063,10 @@ static int store_retour(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, c
                                   by_gemeente ? m->header.ontvanger : m->header.afzender,
                                   m->retour.dagtekening, &m->retour, NULL, counts)))
         return rc;
+    char yid[JW_YID_HEX_LEN + 1] = "";
     snprintf(key, sizeof key, "Y/%s", heen);
-    return touch_by_key(t, txn, key, NULL);
+    if ((rc = touch_by_key(t, txn, key, yid))) return rc;
+    return mark_youth(txn, yid);
 }
 
 /* A JW319 that refuses (VerzoekAntwoord 1) takes the request it answers
@@ -1076,6 +1115,7 @@ static int store_319(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
     snprintf(key, sizeof key, "Q/%s/%s", m->header.ontvanger, m->verzoek.referentie_aanbieder);
     if ((rc = touch_by_key(t, txn, key, yid))) return rc;
     if (!yid[0]) return 0;
+    if ((rc = mark_youth(txn, yid))) return rc;
     snprintf(key, sizeof key, "Y/%s", msgid);
     return put_str(txn, key, yid);
 }
@@ -1337,7 +1377,7 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
 int traject_derive_youth(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[16], const char *yid_hex)
 {
     int rc;
-    if ((rc = load_facts(t, txn, yid))) return rc;
+    if ((rc = load_facts(t, txn, yid, yid_hex))) return rc;
     if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
                              t->reqs, t->n_reqs, &t->d)))
         return rc;
