@@ -521,9 +521,13 @@ static int fact_key(const char *yid_hex, const unsigned char hash[32], uint32_t 
     return 0;
 }
 
+/* snprintf(dst, cap, "%s", src) without the format machinery: it ran
+ * several times per fact. */
 static void copy_str(char *dst, size_t cap, const char *src)
 {
-    snprintf(dst, cap, "%s", src);
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
@@ -930,7 +934,7 @@ static int derive_refused_requests(jw_traject_t *t, const char *yid_hex)
         derived_t *e = &out->ev[out->n++];
         memset(e, 0, sizeof *e);
         e->date = q->answer_date;
-        snprintf(e->gemeente, sizeof e->gemeente, "%s", q->r.gemeente);
+        copy_str(e->gemeente, sizeof e->gemeente, q->r.gemeente);
         e->body_off = out->text.len;
         e->body_len = j->len;
         traject_body_digest(j->buf, j->len, e->dig);

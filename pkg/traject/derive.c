@@ -101,7 +101,9 @@ static int emit(derivation_t *out, jw_date_t date, const char *gemeente)
     derived_t *e = &out->ev[out->n++];
     memset(e, 0, sizeof *e);
     e->date = date;
-    snprintf(e->gemeente, sizeof e->gemeente, "%s", gemeente);
+    size_t gl = strnlen(gemeente, sizeof e->gemeente - 1); /* cut as snprintf did */
+    memcpy(e->gemeente, gemeente, gl);
+    e->gemeente[gl] = '\0';
     e->body_off = out->text.len;
     e->body_len = j->len;
     traject_body_digest(j->buf, j->len, e->dig);
