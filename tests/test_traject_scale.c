@@ -62,7 +62,7 @@ static void derive_with(const jw_profile_t *p, const rec_alloc_t *a, size_t n, c
     memset(d, 0, sizeof *d);
     jw_event_w_init(&d->text);
     jw_event_w_init(&d->one);
-    cr_assert_eq(traject_derive(p, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", a, n, NULL, 0, q, nq, d), 0);
+    cr_assert_eq(traject_derive(p, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", a, n, NULL, 0, q, nq, NULL, d), 0);
 }
 
 static void derive(const jw_profile_t *p, const rec_alloc_t *a, size_t n, derivation_t *d)
@@ -225,4 +225,117 @@ Test(traject_scale, previous_episode_by_hand)
         derivation_free(&dv);
         jw_profile_free(p);
     }
+}
+
+/* ---- scoped derivation ---- */
+
+static void del_rec(rec_delivery_t *r, int i, int kind, int64_t tn, jw_date_t begin, jw_date_t eind)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->msg, sizeof r->msg, "d%d", i);
+    strcpy(r->gemeente, "0505");
+    strcpy(r->aanbieder, "10000000");
+    r->tn = tn;
+    strcpy(r->categorie, "41");
+    r->kind = kind;
+    r->begin = begin;
+    r->eind = kind == 307 ? eind : JW_DATE_NONE;
+    r->reden = kind == 307 ? 1 : JW_NONE;
+    r->status = 1;
+    r->dagtekening = begin + 2;
+}
+
+static int same_entry(const derived_t *x, const derived_t *y)
+{
+    return memcmp(x->dig, y->dig, 8) == 0 && memcmp(x->tag, y->tag, 8) == 0;
+}
+
+/* Deriving one scope gives exactly the events of the whole derivation
+ * that carry that scope's tag, and every event of the whole derivation
+ * carries the tag of a scope some message would touch: the allocation
+ * chain, the deliveries of its allocation, or its request. */
+Test(traject_scale, scoped_derivation_is_a_restriction)
+{
+    jw_profile_t *p = load("zuid-limburg");
+    jw_date_t d0, d1, d2, d3;
+    jw_date_from_ymd(2024, 1, 1, &d0);
+    jw_date_from_ymd(2024, 2, 1, &d1);
+    jw_date_from_ymd(2024, 5, 1, &d2);
+    jw_date_from_ymd(2024, 9, 1, &d3);
+    rec_alloc_t a[3];
+    alloc_rec(&a[0], 0, "41", d0, d1);
+    alloc_rec(&a[1], 1, "41", d1 + 20, d2);           /* recidive or doorstroom after tn1 */
+    alloc_rec(&a[2], 2, "43", d2, JW_DATE_NONE);
+    strcpy(a[0].referentie, "R1");
+    strcpy(a[2].referentie, "R3");
+    rec_request_t q[3];
+    req_rec(&q[0], 0, a[0].aanbieder, "R1", d0 - 30);
+    req_rec(&q[1], 1, a[2].aanbieder, "R3", d2 - 30);
+    req_rec(&q[2], 2, a[2].aanbieder, "R9", d2 - 10);  /* never allocated */
+    rec_delivery_t dl[5];
+    del_rec(&dl[0], 0, 305, 1, d0 + 3, 0);
+    del_rec(&dl[1], 1, 307, 1, d0 + 3, d1);
+    del_rec(&dl[2], 2, 305, 2, d1 + 25, 0);
+    del_rec(&dl[3], 3, 305, 3, d2 + 1, 0);
+    del_rec(&dl[4], 4, 305, JW_NONE, d3, 0);           /* no ToewijzingNummer */
+
+    derivation_t full;
+    memset(&full, 0, sizeof full);
+    jw_event_w_init(&full.text);
+    jw_event_w_init(&full.one);
+    cr_assert_eq(traject_derive(p, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", a, 3, dl, 5, q, 3, NULL, &full), 0);
+
+    scope_t scopes[9];
+    size_t n_sc = 0;
+    memset(scopes, 0, sizeof scopes);
+    scopes[n_sc++].chain = 1;
+    int64_t tns[] = {1, 2, 3, JW_NONE, 77};
+    for (size_t i = 0; i < 5; i++) {
+        scope_t *sc = &scopes[n_sc++];
+        sc->n = 1;
+        sc->key[0].kind = 'D';
+        strcpy(sc->key[0].a, "0505");
+        sc->key[0].tn = tns[i];
+    }
+    const char *refs[] = {"R1", "R3", "R9"};
+    for (size_t i = 0; i < 3; i++) {
+        scope_t *sc = &scopes[n_sc++];
+        sc->n = 1;
+        sc->key[0].kind = 'Q';
+        strcpy(sc->key[0].a, q[i].aanbieder);
+        strcpy(sc->key[0].ref, refs[i]);
+    }
+
+    size_t covered = 0;
+    for (size_t s = 0; s < n_sc; s++) {
+        uint8_t tag[8];
+        const scope_key_t *k = &scopes[s].key[0];
+        if (scopes[s].chain) traject_scope_tag('A', NULL, 0, NULL, tag);
+        else traject_scope_tag(k->kind, k->a, k->tn, k->ref, tag);
+        derivation_t part;
+        memset(&part, 0, sizeof part);
+        jw_event_w_init(&part.text);
+        jw_event_w_init(&part.one);
+        cr_assert_eq(traject_derive(p, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", a, 3, dl, 5, q, 3, &scopes[s], &part), 0);
+        size_t in_full = 0;
+        for (size_t i = 0; i < full.n; i++) {
+            if (memcmp(full.ev[i].tag, tag, 8) != 0) continue;
+            in_full++;
+            int found = 0;
+            for (size_t j = 0; j < part.n && !found; j++) found = same_entry(&full.ev[i], &part.ev[j]);
+            cr_assert(found, "scope %zu: an event of the whole derivation is missing", s);
+        }
+        cr_assert_eq(part.n, in_full, "scope %zu: %zu events, the whole derivation has %zu with its tag", s,
+                     part.n, in_full);
+        if (s == 5) cr_assert_eq(part.n, 0, "no facts for tn 77, no events"); /* scopes[5] is D(0505, 77) */
+        else cr_assert_gt(part.n, 0, "scope %zu has events", s);
+        covered += in_full;
+        derivation_free(&part);
+    }
+    /* chain: 3 starts, 2 stops (+ recidive/transfer); deliveries 5;
+     * requests 3 */
+    cr_assert_eq(covered, full.n, "every event belongs to one of the scopes");
+    cr_assert_geq(full.n, 13);
+    derivation_free(&full);
+    jw_profile_free(p);
 }

@@ -37,7 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JW_STORE_SCHEMA_VERSION 4u /* 2: fact records remember a legacy 2.x release; 3: binary event records (pkg/event), live lists keyed by body digest; 4: retracted seqs instead of an event id index */
+#define JW_STORE_SCHEMA_VERSION 4u /* 2: fact records remember a legacy 2.x release; 3: binary event records (pkg/event), live lists keyed by body digest; 4: retracted seqs instead of an event id index, live list entries with a scope tag */
 
 #define JW_STORE_DEFAULT_MAP_SIZE ((size_t)1 << 30)     /* 1 GiB */
 #define JW_STORE_DEFAULT_MAX_MAP_SIZE ((size_t)1 << 40) /* 1 TiB */

@@ -26,10 +26,16 @@ struct jw_traject {
     jw_event_w_t retract;       /* scratch: a retract event's body */
     uint8_t *rec;               /* one event record */
     size_t rec_cap;
-    char (*yids)[JW_YID_HEX_LEN + 1]; /* youths touched by the message */
+    struct touched *yids;       /* youths touched by the message, and how */
     size_t n_yids, cap_yids;
     struct refused_req *rref;   /* the youth's requests a JW319 refused */
     size_t n_rref, cap_rref;
+};
+
+/* A youth a message touched, and the scopes of its events it can change. */
+struct touched {
+    char yid[JW_YID_HEX_LEN + 1];
+    scope_t sc;
 };
 
 /* A request a JW319 refused, with the answer's date and reason. */
@@ -344,7 +350,7 @@ static int load_cb(const void *key, size_t klen, const void *val, size_t vlen, v
 }
 
 static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex);
-static int derive_refused_requests(jw_traject_t *t, const char *yid_hex);
+static int derive_refused_requests(jw_traject_t *t, const char *yid_hex, const scope_t *sc);
 
 static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN], const char *yid_hex)
 {
@@ -368,47 +374,103 @@ static int cmp_derived_date(const void *a, const void *b)
     return memcmp(x->id, y->id, 8);
 }
 
-/* A youth's live list (JW_DB_YOUTHS): one entry per live derived event,
- * digest[8] | id[8] | seq[8], sorted by digest. A re-derivation compares
- * the digests of the binary bodies it derives with these, so an event
- * that still holds costs a hash of its body and nothing more: no JSON, no
- * id, no write. Only new events are rendered (their id) and logged. */
-#define LIVE_ENTRY 24
+/* A youth's live list (JW_DB_YOUTHS): one entry per (live derived event,
+ * scope that derives it), digest[8] | tag[8] | id[8] | seq[8], sorted by
+ * digest then tag. A re-derivation derives only the scopes the message
+ * can change (traject_internal.h) and compares the digests of their
+ * binary bodies with the entries of those scopes: an event that still
+ * holds costs a hash of its body, and the events of other scopes cost
+ * nothing. Only new events are rendered (their id) and logged. An event
+ * two scopes derive (the same body) is one event with two entries: it is
+ * retracted when its last entry goes. */
+#define LIVE_ENTRY 32
 
 static int cmp_live_entry(const void *a, const void *b)
 {
-    return memcmp(a, b, 8);
+    return memcmp(a, b, 16);
 }
 
 static int cmp_live_id(const void *a, const void *b)
 {
-    return memcmp((const uint8_t *)a + 8, (const uint8_t *)b + 8, 8);
+    return memcmp((const uint8_t *)a + 16, (const uint8_t *)b + 16, 8);
 }
 
 static int cmp_derived_dig(const void *a, const void *b)
 {
-    return memcmp(((const derived_t *)a)->dig, ((const derived_t *)b)->dig, 8);
+    const derived_t *x = a, *y = b;
+    int c = memcmp(x->dig, y->dig, 8);
+    return c ? c : memcmp(x->tag, y->tag, 8);
 }
 
-static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
+/* The entry of list (n entries, sorted) with this digest, any tag. */
+static const uint8_t *find_digest(const uint8_t *list, size_t n, const uint8_t dig[8])
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (memcmp(list + mid * LIVE_ENTRY, dig, 8) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && memcmp(list + lo * LIVE_ENTRY, dig, 8) == 0 ? list + lo * LIVE_ENTRY : NULL;
+}
+
+static int tag_touched(const uint8_t (*tags)[8], size_t n_tags, int all, const uint8_t *tag)
+{
+    if (all) return 1;
+    for (size_t i = 0; i < n_tags; i++)
+        if (memcmp(tags[i], tag, 8) == 0) return 1;
+    return 0;
+}
+
+static int push_entry(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *entry)
+{
+    if (grow_bytes((void **)buf, cap, *len + LIVE_ENTRY, 1)) return JW_TRAJECT_ENOMEM;
+    memcpy(*buf + *len, entry, LIVE_ENTRY);
+    *len += LIVE_ENTRY;
+    return 0;
+}
+
+/* A new event and its first added entry. */
+typedef struct {
+    derived_t d;
+    size_t first;
+} fresh_t;
+
+static int cmp_fresh_date(const void *a, const void *b)
+{
+    return cmp_derived_date(&((const fresh_t *)a)->d, &((const fresh_t *)b)->d);
+}
+
+static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const scope_t *sc,
                           const char *cause, jw_traject_counts_t *counts)
 {
     uint8_t yid[YID_BIN];
     const void *val;
     size_t vlen, old_n = 0;
-    uint8_t *old = NULL;
+    uint8_t *old = NULL, *keep = NULL, *gone = NULL, *added = NULL;
+    size_t keep_len = 0, keep_cap = 0, gone_len = 0, gone_cap = 0, added_len = 0, added_cap = 0;
+    fresh_t *fresh = NULL;
+    size_t n_fresh = 0;
+    uint8_t tags[SCOPE_KEYS + 1][8];
+    size_t n_tags = 0;
+    int all = !sc || sc->all;
     int rc;
 
     if (sodium_hex2bin(yid, sizeof yid, yid_hex, JW_YID_HEX_LEN, NULL, NULL, NULL) != 0)
         return JW_TRAJECT_ECORRUPT;
-    if ((rc = traject_derive_youth(t, txn, yid, yid_hex))) return rc;
+    if ((rc = traject_derive_youth(t, txn, yid, yid_hex, sc))) return rc;
+    if (!all) {
+        if (sc->chain) traject_scope_tag('A', NULL, 0, NULL, tags[n_tags++]);
+        for (size_t i = 0; i < sc->n; i++)
+            traject_scope_tag(sc->key[i].kind, sc->key[i].a, sc->key[i].tn, sc->key[i].ref, tags[n_tags++]);
+    }
 
-    /* Identical bodies are one event: keep one. */
+    /* The same body twice in one scope is one entry. */
     derived_t *ev = t->d.ev;
     size_t n = t->d.n, k = 0;
     if (n) qsort(ev, n, sizeof *ev, cmp_derived_dig);
     for (size_t i = 0; i < n; i++)
-        if (k == 0 || memcmp(ev[k - 1].dig, ev[i].dig, 8) != 0) ev[k++] = ev[i];
+        if (k == 0 || cmp_derived_dig(&ev[k - 1], &ev[i]) != 0) ev[k++] = ev[i];
     n = k;
 
     rc = jw_store_get(txn, JW_DB_YOUTHS, yid, YID_BIN, &val, &vlen);
@@ -422,87 +484,160 @@ static int rederive_youth(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex,
         return rc;
     }
 
-    /* Retract what no longer holds (both lists sorted by digest). */
-    size_t i = 0, j = 0, n_gone = 0;
-    int changed = 0;
+    /* Entries of untouched scopes stay; those of touched scopes are merged
+     * with the fresh derivation (both sorted by digest, tag): kept, gone,
+     * or added (an entry the derivation made that the list had not). */
     t->live_len = 0;
-    derived_t *fresh = NULL;
-    size_t n_fresh = 0;
-    fresh = malloc((n ? n : 1) * sizeof *fresh);
-    if (!fresh) {
-        rc = JW_TRAJECT_ENOMEM;
-        goto out;
-    }
+    size_t i = 0, j = 0;
     while (i < old_n || j < n) {
+        const uint8_t *o = i < old_n ? old + i * LIVE_ENTRY : NULL;
+        if (o && !tag_touched((const uint8_t(*)[8])tags, n_tags, all, o + 8)) {
+            if ((rc = push_entry(&keep, &keep_len, &keep_cap, o))) goto out;
+            i++;
+            continue;
+        }
         int c;
-        if (i == old_n) c = 1;
+        if (!o) c = 1;
         else if (j == n) c = -1;
-        else c = memcmp(old + i * LIVE_ENTRY, ev[j].dig, 8);
+        else {
+            c = memcmp(o, ev[j].dig, 8);
+            if (!c) c = memcmp(o + 8, ev[j].tag, 8);
+        }
         if (c < 0) {
-            /* gone: retracted below, in id order */
-            memmove(old + n_gone * LIVE_ENTRY, old + i * LIVE_ENTRY, LIVE_ENTRY);
-            n_gone++;
-            changed = 1;
+            if ((rc = push_entry(&gone, &gone_len, &gone_cap, o))) goto out;
             i++;
         } else if (c > 0) {
-            fresh[n_fresh++] = ev[j];
+            uint8_t e[LIVE_ENTRY];
+            memset(e, 0, sizeof e);
+            memcpy(e, ev[j].dig, 8);
+            memcpy(e + 8, ev[j].tag, 8);
+            /* id|seq: the body's index in the derivation until it is known */
+            memcpy(e + 16, &j, sizeof j);
+            if ((rc = push_entry(&added, &added_len, &added_cap, e))) goto out;
             j++;
         } else {
-            if ((rc = grow_bytes((void **)&t->live, &t->live_cap, t->live_len + LIVE_ENTRY, 1)))
-                goto out;
-            memcpy(t->live + t->live_len, old + i * LIVE_ENTRY, LIVE_ENTRY);
-            t->live_len += LIVE_ENTRY;
+            if ((rc = push_entry(&keep, &keep_len, &keep_cap, o))) goto out;
             i++;
             j++;
         }
     }
-    /* Retract what no longer holds, in id order (as the log always had it). */
-    if (n_gone > 1) qsort(old, n_gone, LIVE_ENTRY, cmp_live_id);
+    size_t n_keep = keep_len / LIVE_ENTRY, n_gone = gone_len / LIVE_ENTRY, n_added = added_len / LIVE_ENTRY;
+    if (n_gone == 0 && n_added == 0 && old) goto out; /* nothing changed: no page written */
+
+    /* keep, gone and added are sorted by (digest, tag): each is a
+     * subsequence of a sorted list. */
+
+    /* Retract an event whose last entry goes (in id order, as always). An
+     * entry that goes while another scope, or an added entry, still
+     * derives the same body keeps the event live. */
+    size_t n_retract = 0;
     for (size_t g = 0; g < n_gone; g++) {
-        rc = log_retract(t, txn, cause, yid_hex, old + g * LIVE_ENTRY + 8, jw_store_seq_from_key(old + g * LIVE_ENTRY + 16));
+        const uint8_t *e = gone + g * LIVE_ENTRY;
+        if (g > 0 && memcmp(gone + (g - 1) * LIVE_ENTRY, e, 8) == 0) continue; /* same event */
+        if (find_digest(keep, n_keep, e) || find_digest(added, n_added, e)) continue;
+        if ((rc = push_entry(&t->live, &t->live_len, &t->live_cap, e))) goto out;
+        n_retract++;
+    }
+    if (n_retract > 1) qsort(t->live, n_retract, LIVE_ENTRY, cmp_live_id);
+    for (size_t g = 0; g < n_retract; g++) {
+        rc = log_retract(t, txn, cause, yid_hex, t->live + g * LIVE_ENTRY + 16,
+                         jw_store_seq_from_key(t->live + g * LIVE_ENTRY + 24));
         if (rc) goto out;
         counts->events_retracted++;
     }
-    /* Emit the new ones in date order (then id, as always). */
+
+    /* Added entries: the event of a body that is live already (a kept or
+     * gone entry has it) goes on under its id and seq; a new body becomes
+     * one new event however many scopes derive it, logged in date order
+     * (then id, as always). */
+    fresh = malloc((n_added ? n_added : 1) * sizeof *fresh);
+    if (!fresh) {
+        rc = JW_TRAJECT_ENOMEM;
+        goto out;
+    }
+    for (size_t a = 0; a < n_added; a++) {
+        uint8_t *e = added + a * LIVE_ENTRY;
+        const uint8_t *had = find_digest(keep, n_keep, e);
+        if (!had) had = find_digest(gone, n_gone, e);
+        if (had) {
+            memcpy(e + 16, had + 16, 16);
+            continue;
+        }
+        if (a > 0 && memcmp(added + (a - 1) * LIVE_ENTRY, e, 8) == 0) continue; /* filled below */
+        size_t jx;
+        memcpy(&jx, e + 16, sizeof jx);
+        fresh[n_fresh].d = ev[jx];
+        fresh[n_fresh++].first = a;
+    }
     for (size_t f = 0; f < n_fresh; f++)
-        if ((rc = body_id(t, t->d.text.buf + fresh[f].body_off, fresh[f].body_len, fresh[f].id)))
+        if ((rc = body_id(t, t->d.text.buf + fresh[f].d.body_off, fresh[f].d.body_len, fresh[f].d.id)))
             goto out;
-    if (n_fresh) qsort(fresh, n_fresh, sizeof *fresh, cmp_derived_date);
+    if (n_fresh > 1) qsort(fresh, n_fresh, sizeof *fresh, cmp_fresh_date);
     for (size_t f = 0; f < n_fresh; f++) {
         uint64_t seq;
-        const uint8_t *id = fresh[f].id;
-        rc = log_record(t, txn, id, t->d.text.buf + fresh[f].body_off, fresh[f].body_len, &seq);
+        const derived_t *d = &fresh[f].d;
+        rc = log_record(t, txn, d->id, t->d.text.buf + d->body_off, d->body_len, &seq);
         if (rc) goto out;
         counts->events_emitted++;
-        changed = 1;
-        if ((rc = grow_bytes((void **)&t->live, &t->live_cap, t->live_len + LIVE_ENTRY, 1)))
-            goto out;
-        memcpy(t->live + t->live_len, fresh[f].dig, 8);
-        memcpy(t->live + t->live_len + 8, id, 8);
-        jw_store_seq_key(seq, t->live + t->live_len + 16);
-        t->live_len += LIVE_ENTRY;
+        for (size_t a = fresh[f].first; a < n_added && memcmp(added + a * LIVE_ENTRY, d->dig, 8) == 0; a++) {
+            memcpy(added + a * LIVE_ENTRY + 16, d->id, 8);
+            jw_store_seq_key(seq, added + a * LIVE_ENTRY + 24);
+        }
     }
-    /* Nothing changed (a message that only repeats what is known): the
-     * stored list stays as it is, no page is written. */
-    if (!changed && rc == 0 && old) goto out;
-    /* Keep the live list sorted by digest for the next diff. */
-    if (t->live_len) qsort(t->live, t->live_len / LIVE_ENTRY, LIVE_ENTRY, cmp_live_entry);
+
+    /* The new list: kept and added entries, sorted for the next diff. */
+    t->live_len = 0;
+    if ((rc = grow_bytes((void **)&t->live, &t->live_cap, keep_len + added_len + 1, 1))) goto out;
+    if (keep_len) memcpy(t->live, keep, keep_len);
+    if (added_len) memcpy(t->live + keep_len, added, added_len);
+    t->live_len = keep_len + added_len;
+    if (n_keep && n_added) qsort(t->live, n_keep + n_added, LIVE_ENTRY, cmp_live_entry);
     rc = jw_store_put(txn, JW_DB_YOUTHS, yid, YID_BIN, t->live, t->live_len);
 out:
     free(old);
+    free(keep);
+    free(gone);
+    free(added);
     free(fresh);
     return rc;
 }
 
 /* ---- storing facts ---- */
 
-static int touch_youth(jw_traject_t *t, const char *yid)
+/* Note that a message touched a youth, and which scope of its events:
+ * kind '*' every scope, 'A' the allocation chain, 'D' the deliveries of
+ * allocation (a = gemeente, tn), 'Q' the request (a = aanbieder, ref). */
+static int touch_youth(jw_traject_t *t, const char *yid, char kind, const char *a, int64_t tn,
+                       const char *ref)
 {
-    for (size_t i = 0; i < t->n_yids; i++)
-        if (strcmp(t->yids[i], yid) == 0) return 0;
-    if (grow_bytes((void **)&t->yids, &t->cap_yids, t->n_yids + 1, sizeof *t->yids))
-        return JW_TRAJECT_ENOMEM;
-    memcpy(t->yids[t->n_yids++], yid, JW_YID_HEX_LEN + 1);
+    struct touched *y = NULL;
+    for (size_t i = 0; i < t->n_yids && !y; i++)
+        if (strcmp(t->yids[i].yid, yid) == 0) y = &t->yids[i];
+    if (!y) {
+        if (grow_bytes((void **)&t->yids, &t->cap_yids, t->n_yids + 1, sizeof *t->yids))
+            return JW_TRAJECT_ENOMEM;
+        y = &t->yids[t->n_yids++];
+        memset(y, 0, sizeof *y);
+        memcpy(y->yid, yid, JW_YID_HEX_LEN + 1);
+    }
+    scope_t *sc = &y->sc;
+    if (sc->all) return 0;
+    if (kind == '*') {
+        sc->all = 1;
+    } else if (kind == 'A') {
+        sc->chain = 1;
+    } else if (!traject_scope_has(sc, kind, a, tn, ref)) {
+        if (sc->n == SCOPE_KEYS) {
+            sc->all = 1; /* a message with many allocations: derive it all */
+            return 0;
+        }
+        scope_key_t *k = &sc->key[sc->n++];
+        memset(k, 0, sizeof *k);
+        k->kind = kind;
+        if (a) memcpy(k->a, a, strnlen(a, sizeof k->a - 1));
+        k->tn = tn;
+        if (ref) memcpy(k->ref, ref, strnlen(ref, sizeof k->ref - 1));
+    }
     return 0;
 }
 
@@ -561,7 +696,8 @@ static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         }
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_ALLOCATIONS, key, sizeof key, &r, sizeof r))) return rc;
-        if ((rc = touch_youth(t, yid))) return rc;
+        if ((rc = touch_youth(t, yid, 'A', NULL, 0, NULL))) return rc;
+        if ((rc = touch_youth(t, yid, 'D', r.gemeente, r.tn, NULL))) return rc;
     }
     return 0;
 }
@@ -591,7 +727,7 @@ static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         r.dagtekening = m->header.dagtekening;
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_DELIVERIES, key, sizeof key, &r, sizeof r))) return rc;
-        if ((rc = touch_youth(t, yid))) return rc;
+        if ((rc = touch_youth(t, yid, 'D', r.gemeente, r.tn, NULL))) return rc;
     }
     return 0;
 }
@@ -618,7 +754,8 @@ static int store_315(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         r.verwijzer = s->verwijzer_type;
         if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_REQUESTS, key, sizeof key, &r, sizeof r))) return rc;
-        if ((rc = touch_youth(t, yid))) return rc;
+        if ((rc = touch_youth(t, yid, 'A', NULL, 0, NULL))) return rc;
+        if ((rc = touch_youth(t, yid, 'Q', r.aanbieder, 0, r.referentie))) return rc;
     }
     return 0;
 }
@@ -899,16 +1036,20 @@ static int cmp_rref(const void *a, const void *b)
  * ReferentieAanbieder; its latest JW315 line, as for `request`): a fact
  * of the youth like the others, so it is derived, and retracted when a
  * JW320 voids the refusal. */
-static int derive_refused_requests(jw_traject_t *t, const char *yid_hex)
+static int derive_refused_requests(jw_traject_t *t, const char *yid_hex, const scope_t *sc)
 {
     derivation_t *out = &t->d;
     char rd[8];
+    uint8_t tag[8];
     if (t->n_rref) qsort(t->rref, t->n_rref, sizeof *t->rref, cmp_rref);
     for (size_t i = 0; i < t->n_rref; i++) {
         const struct refused_req *q = &t->rref[i];
         if (i + 1 < t->n_rref && strcmp(q->r.aanbieder, t->rref[i + 1].r.aanbieder) == 0 &&
             strcmp(q->r.referentie, t->rref[i + 1].r.referentie) == 0)
             continue; /* a later line of the same request follows */
+        /* the request's scope, as its `request` event would have */
+        if (!traject_scope_has(sc, 'Q', q->r.aanbieder, 0, q->r.referentie)) continue;
+        traject_scope_tag('Q', q->r.aanbieder, 0, q->r.referentie, tag);
         jw_event_w_t *j = &out->one;
         jw_event_w_reset(j);
         jw_event_w_str(j, JW_EK_TYPE, "request_refused");
@@ -938,6 +1079,7 @@ static int derive_refused_requests(jw_traject_t *t, const char *yid_hex)
         e->body_off = out->text.len;
         e->body_len = j->len;
         traject_body_digest(j->buf, j->len, e->dig);
+        memcpy(e->tag, tag, 8);
         jw_event_w_raw(&out->text, j->buf, j->len);
         if (jw_event_w_finish(&out->text)) return JW_TRAJECT_ENOMEM;
     }
@@ -961,7 +1103,7 @@ static int touch_by_key(jw_traject_t *t, jw_txn_t *txn, const char *key, char *y
     memcpy(yid, v, JW_YID_HEX_LEN);
     yid[JW_YID_HEX_LEN] = '\0';
     if (yid_out) memcpy(yid_out, yid, sizeof yid);
-    return touch_youth(t, yid);
+    return touch_youth(t, yid, '*', NULL, 0, NULL); /* a refusal changes what counts */
 }
 
 /* After a 301/305/307/315 is stored: which youth its facts belong to, and
@@ -1368,7 +1510,7 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
         msg->type == JW_MSG_315)
         if ((rc = index_heen(txn, msg, msgid))) return rc;
     for (size_t i = 0; i < t->n_yids; i++)
-        if ((rc = rederive_youth(t, txn, t->yids[i], msgid, counts))) return rc;
+        if ((rc = rederive_youth(t, txn, t->yids[i].yid, &t->yids[i].sc, msgid, counts))) return rc;
     if ((rc = jw_store_put(txn, JW_DB_MESSAGES, msgid, strlen(msgid), hash, 32))) return rc;
     *outcome = JW_APPLIED;
     counts->applied++;
@@ -1378,14 +1520,15 @@ int jw_traject_apply_from(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *ms
 
 /* ---- for reprofile.c (the same steps, outside a message) ---- */
 
-int traject_derive_youth(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[16], const char *yid_hex)
+int traject_derive_youth(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[16], const char *yid_hex,
+                         const scope_t *sc)
 {
     int rc;
     if ((rc = load_facts(t, txn, yid, yid_hex))) return rc;
     if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
-                             t->reqs, t->n_reqs, &t->d)))
+                             t->reqs, t->n_reqs, sc, &t->d)))
         return rc;
-    return derive_refused_requests(t, yid_hex);
+    return derive_refused_requests(t, yid_hex, sc);
 }
 
 derivation_t *traject_derivation(jw_traject_t *t)
@@ -1396,7 +1539,7 @@ derivation_t *traject_derivation(jw_traject_t *t)
 int traject_rederive(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex, const char *cause,
                      jw_traject_counts_t *counts)
 {
-    return rederive_youth(t, txn, yid_hex, cause, counts);
+    return rederive_youth(t, txn, yid_hex, NULL, cause, counts);
 }
 
 int traject_log_event(jw_traject_t *t, jw_txn_t *txn, const uint8_t *body, size_t body_len,

@@ -34,6 +34,29 @@ void traject_body_digest(const uint8_t *body, size_t len, uint8_t dig[8])
     crypto_shorthash(dig, body, len, key);
 }
 
+void traject_scope_tag(char kind, const char *a, int64_t tn, const char *ref, uint8_t tag[8])
+{
+    scope_key_t k;
+    memset(&k, 0, sizeof k); /* padding too: the tag hashes the bytes */
+    k.kind = kind;
+    if (a) memcpy(k.a, a, strnlen(a, sizeof k.a - 1));
+    k.tn = tn;
+    if (ref) memcpy(k.ref, ref, strnlen(ref, sizeof k.ref - 1));
+    traject_body_digest((const uint8_t *)&k, sizeof k, tag);
+}
+
+int traject_scope_has(const scope_t *sc, char kind, const char *a, int64_t tn, const char *ref)
+{
+    if (!sc || sc->all) return 1;
+    if (kind == 'A') return sc->chain;
+    for (size_t i = 0; i < sc->n; i++) {
+        const scope_key_t *k = &sc->key[i];
+        if (k->kind != kind || strncmp(k->a, a, sizeof k->a) != 0) continue;
+        if (kind == 'D' ? k->tn == tn : strncmp(k->ref, ref, sizeof k->ref) == 0) return 1;
+    }
+    return 0;
+}
+
 /* ---- helpers ---- */
 
 static int cmp_alloc_version(const void *a, const void *b)
@@ -87,7 +110,7 @@ static void two_digits(int v, char buf[3])
  * (a keyed 64-bit hash of the binary body) is what a re-derivation
  * compares; the event id (a hash of the JSON text) is only worked out for
  * events that turn out to be new (apply.c). */
-static int emit(derivation_t *out, jw_date_t date, const char *gemeente)
+static int emit(derivation_t *out, jw_date_t date, const char *gemeente, const uint8_t tag[8])
 {
     jw_event_w_t *j = &out->one;
     if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
@@ -107,6 +130,7 @@ static int emit(derivation_t *out, jw_date_t date, const char *gemeente)
     e->body_off = out->text.len;
     e->body_len = j->len;
     traject_body_digest(j->buf, j->len, e->dig);
+    memcpy(e->tag, tag, 8);
     jw_event_w_raw(&out->text, j->buf, j->len);
     if (jw_event_w_finish(&out->text)) return JW_TRAJECT_ENOMEM;
     return 0;
@@ -169,8 +193,8 @@ static void class_fields(jw_event_w_t *j, const episode_t *eps, const episode_t 
 
 static int derive_allocations(const jw_profile_t *profile, const char *yid,
                               rec_alloc_t *allocs, size_t n, const rec_request_t *reqs,
-                              size_t n_reqs, derivation_t *out, episode_t **eps_out,
-                              size_t *n_eps_out)
+                              size_t n_reqs, const scope_t *want, derivation_t *out,
+                              episode_t **eps_out, size_t *n_eps_out)
 {
     episode_t *eps = NULL;
     size_t n_eps = 0;
@@ -252,7 +276,13 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
     free(scopes);
 
     jw_class_t ret_class = jw_profile_return_class(profile);
-    for (size_t a = 0; a < n_eps && !rc; a++) {
+    /* The episodes are always worked out (a delivery takes its segment and
+     * wait clock from its allocation's); the chain's events only when the
+     * chain is in scope. */
+    uint8_t chain_tag[8];
+    traject_scope_tag('A', NULL, 0, NULL, chain_tag);
+    size_t n_emit = traject_scope_has(want, 'A', NULL, 0, NULL) ? n_eps : 0;
+    for (size_t a = 0; a < n_emit && !rc; a++) {
         episode_t *A = &eps[a];
         const rec_alloc_t *r = A->eff;
         jw_event_w_t *j = &out->one;
@@ -287,7 +317,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             jw_event_w_null(j, JW_EK_REQUEST_DATE);
         }
         jw_event_w_date(j, JW_EK_TOEWIJZINGSDATUM, A->first_datum);
-        if ((rc = emit(out, r->ingang, r->gemeente))) break;
+        if ((rc = emit(out, r->ingang, r->gemeente, chain_tag))) break;
 
         /* recidive: the profile's return-to-care class */
         if (A->cls == (int)ret_class) {
@@ -295,7 +325,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             alloc_fields(j, r, A->segment);
             jw_event_w_date(j, JW_EK_DATE, r->ingang);
             class_fields(j, eps, A);
-            if ((rc = emit(out, r->ingang, r->gemeente))) break;
+            if ((rc = emit(out, r->ingang, r->gemeente, chain_tag))) break;
         }
 
         /* transfer: doorstroom from another provider */
@@ -310,7 +340,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             jw_event_w_int(j, JW_EK_TOEWIJZING, r->tn);
             jw_event_w_int(j, JW_EK_PREV_TOEWIJZING, p->tn);
             jw_event_w_date(j, JW_EK_DATE, r->ingang);
-            if ((rc = emit(out, r->ingang, r->gemeente))) break;
+            if ((rc = emit(out, r->ingang, r->gemeente, chain_tag))) break;
         }
 
         /* stop: planned or actual end, when known */
@@ -329,7 +359,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             jw_event_w_int(j, JW_EK_DURATION_DAYS, (int64_t)r->eind - r->ingang + 1);
             jw_event_w_str(j, JW_EK_CLASS, jw_class_name((jw_class_t)A->cls));
             jw_event_w_bool(j, JW_EK_CONTINUED, A->continued);
-            if ((rc = emit(out, r->eind, r->gemeente))) break;
+            if ((rc = emit(out, r->eind, r->gemeente, chain_tag))) break;
         }
     }
     if (rc) {
@@ -372,8 +402,9 @@ static int same_delivery_key(const rec_delivery_t *x, const rec_delivery_t *y)
 
 static int derive_deliveries(const jw_profile_t *profile, const char *yid,
                              rec_delivery_t *dels, size_t n, const episode_t *eps,
-                             size_t n_eps, derivation_t *out)
+                             size_t n_eps, const scope_t *sc, derivation_t *out)
 {
+    uint8_t tag[8];
     char rb[3];
     int rc = 0;
     if (n == 0) return 0;
@@ -385,6 +416,8 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
         const rec_delivery_t *r = &dels[j - 1]; /* latest fact wins */
         i = j;
         if (r->status != 1) continue;
+        if (!traject_scope_has(sc, 'D', r->gemeente, r->tn, NULL)) continue;
+        traject_scope_tag('D', r->gemeente, r->tn, NULL, tag);
 
         /* The allocation it belongs to, if known. */
         const episode_t *ep = NULL;
@@ -422,13 +455,13 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
             }
             if (first) jw_event_w_int(jj, JW_EK_WAIT_DAYS, (int64_t)r->begin - ep->first_datum);
             else jw_event_w_null(jj, JW_EK_WAIT_DAYS);
-            rc = emit(out, r->begin, r->gemeente);
+            rc = emit(out, r->begin, r->gemeente, tag);
         } else {
             jw_event_w_date(jj, JW_EK_START, r->begin);
             jw_event_w_date(jj, JW_EK_DATE, r->eind);
             two_digits(r->reden, rb);
             jw_event_w_str(jj, JW_EK_REASON, rb);
-            rc = emit(out, r->eind, r->gemeente);
+            rc = emit(out, r->eind, r->gemeente, tag);
         }
     }
     return rc;
@@ -447,9 +480,10 @@ static int cmp_request(const void *a, const void *b)
 }
 
 static int derive_requests(const jw_profile_t *profile, const char *yid, rec_request_t *reqs,
-                           size_t n, derivation_t *out)
+                           size_t n, const scope_t *sc, derivation_t *out)
 {
     char vw[3];
+    uint8_t tag[8];
     int rc = 0;
     for (size_t i = 0; i < n && !rc;) {
         size_t j = i;
@@ -458,6 +492,8 @@ static int derive_requests(const jw_profile_t *profile, const char *yid, rec_req
             j++;
         const rec_request_t *r = &reqs[j - 1];
         i = j;
+        if (!traject_scope_has(sc, 'Q', r->aanbieder, 0, r->referentie)) continue;
+        traject_scope_tag('Q', r->aanbieder, 0, r->referentie, tag);
         jw_event_w_t *jj = &out->one;
         body_begin(out, profile, "request", r->msg, yid);
         legacy_field(jj, r->legacy);
@@ -474,14 +510,15 @@ static int derive_requests(const jw_profile_t *profile, const char *yid, rec_req
         } else {
             jw_event_w_null(jj, JW_EK_VERWIJZER);
         }
-        rc = emit(out, r->ingang, r->gemeente);
+        rc = emit(out, r->ingang, r->gemeente, tag);
     }
     return rc;
 }
 
 int traject_derive(const jw_profile_t *profile, const char *yid, const rec_alloc_t *allocs,
                    size_t n_allocs, const rec_delivery_t *dels, size_t n_dels,
-                   const rec_request_t *reqs, size_t n_reqs, derivation_t *out)
+                   const rec_request_t *reqs, size_t n_reqs, const scope_t *sc,
+                   derivation_t *out)
 {
     rec_alloc_t *a = NULL;
     rec_delivery_t *dl = NULL;
@@ -501,9 +538,9 @@ int traject_derive(const jw_profile_t *profile, const char *yid, const rec_alloc
     if (n_reqs) memcpy(rq, reqs, n_reqs * sizeof *rq);
     if (n_reqs) qsort(rq, n_reqs, sizeof *rq, cmp_request);
 
-    rc = derive_allocations(profile, yid, a, n_allocs, rq, n_reqs, out, &eps, &n_eps);
-    if (!rc) rc = derive_deliveries(profile, yid, dl, n_dels, eps, n_eps, out);
-    if (!rc) rc = derive_requests(profile, yid, rq, n_reqs, out);
+    rc = derive_allocations(profile, yid, a, n_allocs, rq, n_reqs, sc, out, &eps, &n_eps);
+    if (!rc) rc = derive_deliveries(profile, yid, dl, n_dels, eps, n_eps, sc, out);
+    if (!rc) rc = derive_requests(profile, yid, rq, n_reqs, sc, out);
 out:
     free(a);
     free(dl);

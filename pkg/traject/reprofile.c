@@ -242,7 +242,7 @@ int jw_traject_derive_all(const jw_profile_t *profile, jw_txn_t *txn, jw_traject
         char hexid[JW_YID_HEX_LEN + 1];
         sodium_bin2hex(hexid, sizeof hexid, ys.y[i], YID_BIN);
         /* the same derivation as applying a message: refused facts left out */
-        if ((rc = traject_derive_youth(t, txn, ys.y[i], hexid))) break;
+        if ((rc = traject_derive_youth(t, txn, ys.y[i], hexid, NULL))) break;
         derivation_t *dv = traject_derivation(t);
         if (dv->n > 1) qsort(dv->ev, dv->n, sizeof *dv->ev, cmp_dig);
         for (size_t k = 0; k < dv->n && !rc; k++) {
