@@ -86,8 +86,25 @@
  *   would fall in a 2021 declaration is not made (no JW303 after 2020).
  * Archive
  * - The archive holds every message dated in [start, end]; late and
- *   duplicate deliveries may fall after end. Trajectories start in the
- *   period, so the first months ramp up from an empty region.
+ *   duplicate deliveries may fall after end. Without --history the
+ *   trajectories start in the period, so the first months ramp up from an
+ *   empty region (declaration lines per month in the first three months
+ *   some 5-10 % of those in the last three). With --history H the region
+ *   is simulated from H years before start: the --youths youths arrive in
+ *   the period as before (the same draws, so the same lifecycles), and
+ *   youths x H years / period more arrive, at the same rate, in the H
+ *   years before; messages dated before start are not written. So the
+ *   archive opens with youths in care whose first JW301 (and JW315,
+ *   JW305, earlier JW323s) are not in it, and it holds what a real one
+ *   holds: later JW301 versions, JW305/JW307, JW323 lines, credits of
+ *   earlier lines, retours and JW319/JW325 answers whose heenbericht or
+ *   declaration came before it. BerichtIdentificatie counters run over
+ *   the history too, so the archive's continue them. A youth's
+ *   trajectories span years, so the region takes about six years to fill:
+ *   lines per month in the first three months over those in the last
+ *   three are 0.69-0.76 with H = 2 (400 youths, 2 years, seeds 1-8) and,
+ *   for seed 7, 2 000 youths over 3 years, 0.06 with H = 0, 0.66 with 2,
+ *   0.88 with 4, 0.95 with 6 and 1.00 with 10.
  * - Releases follow the Dagtekening (3.0 / 3.1 / 3.2, Subversie 0/1/2);
  *   before 2021 JW301/305/307/315 and JW303/JW304 are written as iJw 2.x
  *   (2.2; 2.3 from 2019-04-01; 2.4 from 2020-03-30); retours, JW317 and
