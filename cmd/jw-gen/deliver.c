@@ -115,9 +115,9 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
     /* BerichtIdentificatie: per (sender, kind) in creation order, the
      * broken message just before the valid one it precedes. With
      * --history the messages dated before start (not in the archive) are
-     * numbered too, first: the archive's numbers continue theirs, and an
-     * answer in the archive to one of them names its own number (keys
-     * idx >= n: message idx - n). */
+     * numbered too (keys with idx >= n; their serial is their index in
+     * w->msg): the archive's numbers continue theirs, and an answer in the
+     * archive to one of them names that message's own number. */
     size_t npre = 0;
     if (w->history > 0)
         for (size_t i = 0; i < w->msg.n; i++) npre += w->msg.v[i].dag < w->start;

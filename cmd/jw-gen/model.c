@@ -1664,27 +1664,26 @@ out:
 
 /* ---- totals for the manifest --------------------------------------------- */
 
-/* The allocation(s) a message is about: calls mark(w, alloc, arg). A
- * JW323 or JW325 is about every allocation it declares. */
-static void msg_allocs(const jwg_world_t *w, const jwg_msg_t *m, void (*mark)(uint8_t *, int32_t), uint8_t *arg)
+/* Set touched[a] for the allocation(s) message m is about: a JW323 or
+ * JW325 is about every allocation it declares, a retour about its
+ * heenbericht's. */
+static void mark_allocs(const jwg_world_t *w, const jwg_msg_t *m, uint8_t *touched)
 {
     const jwg_answer_t *an = m->kind >= JWG_NHEEN ? &w->answer.v[m->ref] : NULL;
     const jwg_decl_t *d = NULL;
     switch (m->kind) {
-    case JWG_301: mark(arg, w->ver.v[m->ref].alloc); return;
-    case JWG_305: mark(arg, w->start_rec.v[m->ref].alloc); return;
-    case JWG_307: mark(arg, w->stop_rec.v[m->ref].alloc); return;
-    case JWG_315: mark(arg, w->vot.v[m->ref].alloc); return;
-    case JWG_317: mark(arg, w->ver.v[an->of].alloc); return;
-    case JWG_319: mark(arg, w->vot.v[an->of].alloc); return;
+    case JWG_301: touched[w->ver.v[m->ref].alloc] = 1; return;
+    case JWG_305: touched[w->start_rec.v[m->ref].alloc] = 1; return;
+    case JWG_307: touched[w->stop_rec.v[m->ref].alloc] = 1; return;
+    case JWG_315: touched[w->vot.v[m->ref].alloc] = 1; return;
+    case JWG_317: touched[w->ver.v[an->of].alloc] = 1; return;
+    case JWG_319: touched[w->vot.v[an->of].alloc] = 1; return;
     case JWG_323: d = &w->decl.v[m->ref]; break;
     case JWG_325: d = &w->decl.v[an->of]; break;
-    default: msg_allocs(w, &w->msg.v[an->of], mark, arg); return; /* a retour: its heenbericht's */
+    default: mark_allocs(w, &w->msg.v[an->of], touched); return;
     }
-    for (int32_t k = 0; k < d->n; k++) mark(arg, w->line.v[w->decl_lines.v[d->first + k]].alloc);
+    for (int32_t k = 0; k < d->n; k++) touched[w->line.v[w->decl_lines.v[d->first + k]].alloc] = 1;
 }
-
-static void mark_alloc(uint8_t *touched, int32_t alloc) { touched[alloc] = 1; }
 
 static int count_emitted(jwg_world_t *w)
 {
@@ -1713,7 +1712,7 @@ static int count_emitted(jwg_world_t *w)
     uint8_t *touched = calloc(w->alloc.n ? w->alloc.n : 1, 1);
     if (!touched) return -1;
     for (size_t i = 0; i < w->msg.n; i++)
-        if (w->msg.v[i].emitted) msg_allocs(w, &w->msg.v[i], mark_alloc, touched);
+        if (w->msg.v[i].emitted) mark_allocs(w, &w->msg.v[i], touched);
     memset(w->outcomes, 0, sizeof w->outcomes);
     memset(w->relations, 0, sizeof w->relations);
     w->allocations = w->voided = w->switches = w->extensions = w->aspecifiek = w->open_ended = 0;
