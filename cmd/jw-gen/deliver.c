@@ -113,11 +113,19 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
     }
 
     /* BerichtIdentificatie: per (sender, kind) in creation order, the
-     * broken message just before the valid one it precedes */
-    keys = malloc((n ? n : 1) * sizeof *keys);
+     * broken message just before the valid one it precedes. With
+     * --history the messages dated before start (not in the archive) are
+     * numbered too (keys with idx >= n; their serial is their index in
+     * w->msg): the archive's numbers continue theirs, and an answer in the
+     * archive to one of them names that message's own number. */
+    size_t npre = 0;
+    if (w->history > 0)
+        for (size_t i = 0; i < w->msg.n; i++) npre += w->msg.v[i].dag < w->start;
+    keys = malloc((n + npre ? n + npre : 1) * sizeof *keys);
     size_t senders = (size_t)(w->nprov > jwg_n_gemeenten ? w->nprov : jwg_n_gemeenten);
     counters = calloc((size_t)JWG_NTYPES * senders, sizeof *counters);
-    if (!keys || !counters) goto out;
+    s->ident_of = calloc(w->msg.n ? w->msg.n : 1, sizeof *s->ident_of);
+    if (!keys || !counters || !s->ident_of) goto out;
     for (size_t i = 0; i < n; i++) {
         const jwg_msg_t *m = &w->msg.v[v[i].msg];
         keys[i].k[0] = when_key(m->dag, m->tod);
@@ -125,14 +133,28 @@ int jwg_schedule_build(const jwg_world_t *w, const jwg_shares_t *sh, jwg_schedul
         keys[i].k[2] = 0;
         keys[i].idx = (int32_t)i;
     }
-    qsort(keys, n, sizeof *keys, jwg_skey_cmp);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, k = n; i < w->msg.n && npre > 0; i++) {
+        const jwg_msg_t *m = &w->msg.v[i];
+        if (m->dag >= w->start) continue;
+        keys[k].k[0] = when_key(m->dag, m->tod);
+        keys[k].k[1] = ((uint64_t)(uint32_t)m->serial << 1) | 1u;
+        keys[k].k[2] = 0;
+        keys[k].idx = (int32_t)k;
+        k++;
+    }
+    qsort(keys, n + npre, sizeof *keys, jwg_skey_cmp);
+    for (size_t i = 0; i < n + npre; i++) {
+        if ((size_t)keys[i].idx >= n) {
+            /* a pre-start message: its serial is its index in w->msg */
+            int32_t mi = (int32_t)(keys[i].k[1] >> 1);
+            const jwg_msg_t *m = &w->msg.v[mi];
+            s->ident_of[mi] = ++counters[(size_t)m->kind * senders + (size_t)m->sender];
+            continue;
+        }
         jwg_entry_t *e = &v[keys[i].idx];
         const jwg_msg_t *m = &w->msg.v[e->msg];
         e->ident = ++counters[(size_t)m->kind * senders + (size_t)m->sender];
     }
-    s->ident_of = calloc(w->msg.n ? w->msg.n : 1, sizeof *s->ident_of);
-    if (!s->ident_of) goto out;
     for (size_t i = 0; i < n; i++)
         if (v[i].what == JWG_ENTRY_VALID) s->ident_of[v[i].msg] = v[i].ident;
 

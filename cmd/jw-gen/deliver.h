@@ -41,7 +41,9 @@ typedef struct {
     long invalid_by_mut[16];
     long per_type_valid[JWG_NTYPES], per_type_files[JWG_NTYPES];
     long per_release[7];      /* 3.0, 3.1, 3.2, then legacy 2.1 .. 2.4 */
-    uint32_t *ident_of; /* per world message: the counter of its valid entry (0 = none) */
+    uint32_t *ident_of; /* per world message: the counter of its valid entry, or
+                           with --history of a message dated before start (not
+                           written, but answered in the archive); 0 = none */
 } jwg_schedule_t;
 
 /* Build the schedule. Returns 0 or -1 (out of memory). */

@@ -26,7 +26,7 @@
 
 typedef struct {
     uint64_t seed;
-    long youths, years;
+    long youths, years, history;
     jw_date_t start;
     const char *out, *tar;
     double invalid_share, duplicate_share, late_share;
@@ -49,9 +49,15 @@ static void usage(FILE *f)
             "\n"
             "options (default in brackets):\n"
             "  --seed N               seed of the generator [1]\n"
-            "  --youths N             number of youths (1-1000000) [1000]\n"
+            "  --youths N             number of youths arriving in the period (1-1000000)\n"
+            "                         [1000]\n"
             "  --years N              length of the period in years (1-50) [3]\n"
             "  --start YYYY-MM-DD     first day of the period [2022-01-01]\n"
+            "  --history N            the region has run N years before the period\n"
+            "                         (0-10): youths arrive from N years before --start at\n"
+            "                         the rate of --youths, so the archive opens with youths\n"
+            "                         in care whose earlier messages are not in it; only\n"
+            "                         messages dated in the period are written [0]\n"
             "  --from YEAR            the same as --start YEAR-01-01 (2017-2100); messages\n"
             "                         dated before 2021 are written as iJw 2.x (2.2, 2.3 from\n"
             "                         2019-04-01, 2.4 from 2020-03-30; care up to December 2020\n"
@@ -109,11 +115,13 @@ static int parse_share(const char *s, double *out)
 
 static int parse_options(int argc, char **argv, options_t *o)
 {
-    enum { O_SEED = 1000, O_YOUTHS, O_YEARS, O_START, O_FROM, O_OUT, O_TAR, O_INV, O_DUP, O_LATE, O_QUIET, O_HELP };
+    enum { O_SEED = 1000, O_YOUTHS, O_YEARS, O_START, O_FROM, O_OUT, O_TAR, O_INV, O_DUP, O_LATE, O_QUIET, O_HELP,
+           O_HISTORY };
     static const struct option longopts[] = {
         {"seed", required_argument, NULL, O_SEED},
         {"youths", required_argument, NULL, O_YOUTHS},
         {"years", required_argument, NULL, O_YEARS},
+        {"history", required_argument, NULL, O_HISTORY},
         {"start", required_argument, NULL, O_START},
         {"from", required_argument, NULL, O_FROM},
         {"out", required_argument, NULL, O_OUT},
@@ -144,6 +152,9 @@ static int parse_options(int argc, char **argv, options_t *o)
             break;
         case O_YEARS:
             if (parse_long(optarg, 1, 50, &o->years)) return bad("--years: expected 1 to 50, got '%s'", optarg);
+            break;
+        case O_HISTORY:
+            if (parse_long(optarg, 0, 10, &o->history)) return bad("--history: expected 0 to 10 years, got '%s'", optarg);
             break;
         case O_START: {
             jw_date_t d, lo, hi;
@@ -198,7 +209,7 @@ static double seconds_since(const struct timespec *t0)
 
 int main(int argc, char **argv)
 {
-    options_t o = {1, 1000, 3, 0, "./archive", NULL, 0.02, 0.01, 0.05, 0};
+    options_t o = {1, 1000, 3, 0, 0, "./archive", NULL, 0.02, 0.01, 0.05, 0};
     jw_date_from_ymd(2022, 1, 1, &o.start);
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
@@ -221,6 +232,18 @@ int main(int argc, char **argv)
     w.years = (int)o.years;
     w.start = o.start;
     w.end = jw_date_add_months(o.start, 12 * (int)o.years) - 1;
+    w.history = (int)o.history;
+    w.sim_start = jw_date_add_months(o.start, -12 * (int)o.history);
+    {
+        long more = jwg_history_youths(&w);
+        if (o.youths + more > 1000000) {
+            fprintf(stderr,
+                    "jw-gen: --history %ld adds %ld youths to the %ld of the period: more than 1000000 in all\n"
+                    "jw-gen: try 'jw-gen --help'\n",
+                    o.history, more, o.youths);
+            return EXIT_USAGE;
+        }
+    }
 
     int orc = jwg_out_open(&out, o.out, o.tar, err, sizeof err);
     if (orc != JWG_OUT_OK) {
@@ -278,13 +301,14 @@ int main(int argc, char **argv)
         goto out;
     }
     if (!o.quiet) {
-        char d1[11], d2[11];
+        char d1[11], d2[11], hist[64] = "";
         jw_date_format(w.start, d1);
         jw_date_format(w.end, d2);
+        if (w.history > 0) snprintf(hist, sizeof hist, " (%ld in care at the start)", w.in_care_at_start);
         fprintf(stderr,
-                "jw-gen: %zu files (%ld valid, %ld duplicates, %ld late, %ld invalid), %ld youths, %ld allocations, "
+                "jw-gen: %zu files (%ld valid, %ld duplicates, %ld late, %ld invalid), %ld youths%s, %ld allocations, "
                 "%s..%s, in %s%s%s (%.2f s)\n",
-                s.n, s.valid, s.duplicates, s.late, s.invalid, w.youths_emitted, w.allocations, d1, d2, o.out,
+                s.n, s.valid, s.duplicates, s.late, s.invalid, w.youths_emitted, hist, w.allocations, d1, d2, o.out,
                 o.tar ? " and " : "", o.tar ? o.tar : "", seconds_since(&t0));
     }
     rc = 0;

@@ -76,6 +76,7 @@ void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg
     jwg_buf_printf(b, "%llu", (unsigned long long)w->seed);
     kv_long(b, 1, &f, "youths", w->youths);
     kv_long(b, 1, &f, "years", w->years);
+    if (w->history > 0) kv_long(b, 1, &f, "history", w->history); /* absent for 0: the same bytes as before */
     kv_str(b, 1, &f, "start", d1);
     kv_str(b, 1, &f, "end", d2);
     kv_share(b, 1, &f, "invalid_share", o->invalid_share);
@@ -176,6 +177,10 @@ void jwg_manifest_write(const jwg_world_t *w, const jwg_schedule_t *s, const jwg
     key(b, 1, &f, "model");
     jwg_buf_puts(b, "{");
     kv_long(b, 2, &g, "youths", w->youths_emitted);
+    if (w->history > 0) {
+        kv_long(b, 2, &g, "youths_in_care_at_start", w->in_care_at_start);
+        kv_long(b, 2, &g, "allocations_before_start", w->allocations_before);
+    }
     kv_long(b, 2, &g, "trajectories", w->trajectories);
     kv_long(b, 2, &g, "allocations", w->allocations);
     kv_long(b, 2, &g, "voided_allocations", w->voided);

@@ -2,8 +2,10 @@
  *
  * Hand-written JSON with a fixed key order (so the bytes depend on the
  * options only). Keys, in order:
- *   generator, seed, youths, years, start, end, invalid_share,
- *   duplicate_share, late_share,
+ *   generator, seed, youths (arriving in the period), years,
+ *   history (only when --history > 0: the bytes without it are those of
+ *   before the option), start, end, invalid_share, duplicate_share,
+ *   late_share,
  *   files                  total number of files (manifest.json excluded)
  *   totals                 {files, valid, duplicates, late, invalid}
  *   messages               valid messages per type {"JW301": n, ...}
@@ -11,8 +13,13 @@
  *   releases               valid messages per release {"3.0", "3.1", "3.2"}
  *   invalid_layers         {"XML", "XSD", "RULE"}
  *   invalid_rules          {"XML", "XSD", "CS002", "CS003", "TR358"}
- *   model                  youths, trajectories, allocations (distinct
- *                          ToewijzingNummer per gemeente), voided_allocations,
+ *   model                  youths (with a message in the archive),
+ *                          youths_in_care_at_start and
+ *                          allocations_before_start (issued before start,
+ *                          with a message in the archive; both only with
+ *                          --history), trajectories, allocations (distinct
+ *                          ToewijzingNummer per gemeente whose first JW301
+ *                          is in the archive), voided_allocations,
  *                          voided_corrected, provider_switches, extensions,
  *                          open_ended, aspecifiek, requests (JW315),
  *                          allocations_from_request, declarations (JW323),

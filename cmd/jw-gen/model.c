@@ -86,8 +86,25 @@
  *   would fall in a 2021 declaration is not made (no JW303 after 2020).
  * Archive
  * - The archive holds every message dated in [start, end]; late and
- *   duplicate deliveries may fall after end. Trajectories start in the
- *   period, so the first months ramp up from an empty region.
+ *   duplicate deliveries may fall after end. Without --history the
+ *   trajectories start in the period, so the first months ramp up from an
+ *   empty region (declaration lines per month in the first three months
+ *   some 5-10 % of those in the last three). With --history H the region
+ *   is simulated from H years before start: the --youths youths arrive in
+ *   the period as before (the same draws, so the same lifecycles), and
+ *   youths x H years / period more arrive, at the same rate, in the H
+ *   years before; messages dated before start are not written. So the
+ *   archive opens with youths in care whose first JW301 (and JW315,
+ *   JW305, earlier JW323s) are not in it, and it holds what a real one
+ *   holds: later JW301 versions, JW305/JW307, JW323 lines, credits of
+ *   earlier lines, retours and JW319/JW325 answers whose heenbericht or
+ *   declaration came before it. BerichtIdentificatie counters run over
+ *   the history too, so the archive's continue them. A youth's
+ *   trajectories span years, so the region takes about six years to fill:
+ *   lines per month in the first three months over those in the last
+ *   three are 0.69-0.76 with H = 2 (400 youths, 2 years, seeds 1-8) and,
+ *   for seed 7, 2 000 youths over 3 years, 0.06 with H = 0, 0.66 with 2,
+ *   0.88 with 4, 0.95 with 6 and 1.00 with 10.
  * - Releases follow the Dagtekening (3.0 / 3.1 / 3.2, Subversie 0/1/2);
  *   before 2021 JW301/305/307/315 and JW303/JW304 are written as iJw 2.x
  *   (2.2; 2.3 from 2019-04-01; 2.4 from 2020-03-30); retours, JW317 and
@@ -572,10 +589,20 @@ static uint32_t cat_products(const char *cat)
  * 1000-2000 youths: 0.35 for one year, 0.85 for three, 1.17 for five; the
  * first years ramp up from an empty region), so youths x that / Y are in
  * care at a time on average. */
-static int aanbieders_for(int youths, int years)
+static double care_years(double y) { return 2.82 * y / (y + 7.07); }
+
+static int aanbieders_for(int youths, int years, int history)
 {
     double y = years > 0 ? years : 1;
     double in_care = (double)youths * (2.82 * y / (y + 7.07)) / y;
+    if (history > 0) {
+        /* youths arrive at one rate over history + period: the care inside
+         * the period is that of the whole run less that of the history's
+         * own years (the youths of the history that are still in care at
+         * start are what the period gains) */
+        double h = history, rate = (double)youths / y;
+        in_care = rate * ((y + h) * care_years(y + h) - h * care_years(h)) / y;
+    }
     double n = in_care / 30.0 + 0.5;
     if (n < jwg_n_providers) n = jwg_n_providers;
     if (n > JWG_MAX_AANBIEDERS) n = JWG_MAX_AANBIEDERS;
@@ -584,7 +611,7 @@ static int aanbieders_for(int youths, int years)
 
 static int make_aanbieders(jwg_world_t *w)
 {
-    int n = aanbieders_for(w->youths, w->years);
+    int n = aanbieders_for(w->youths, w->years, w->history);
     w->prov = calloc((size_t)n, sizeof *w->prov);
     w->pick_idx = calloc((size_t)n * (size_t)jwg_n_products, sizeof *w->pick_idx);
     w->pick_cum = calloc((size_t)n * (size_t)jwg_n_products, sizeof *w->pick_cum);
@@ -1088,8 +1115,11 @@ static int gen_youth(jwg_world_t *w, int32_t yi, bsn_seq_t *bsn)
 {
     jwg_rng_t rr, *r = &rr;
     jwg_rng_seed(r, w->seed, 1, (uint64_t)yi);
+    /* the first youths arrive in the period; those of the history
+     * (--history) after them, in [sim_start, start) */
     int period = w->end - w->start + 1;
-    jw_date_t first = w->start + jwg_rng_range(r, 0, period - 1);
+    jw_date_t first = yi < w->youths ? w->start + jwg_rng_range(r, 0, period - 1)
+                                     : w->sim_start + jwg_rng_range(r, 0, w->start - w->sim_start - 1);
 
     int32_t idx = PUSH(w, youth);
     if (idx < 0) return -1;
@@ -1125,7 +1155,7 @@ static int gen_youth(jwg_world_t *w, int32_t yi, bsn_seq_t *bsn)
             age = age_on(w->youth.v[yi].birth, target);
             /* never a second allocation of a product the youth still holds
              * (OP259): a stacked or overlapping one takes another product */
-            uint32_t mask = blocked_products(w, yi, target < w->start ? w->start : target);
+            uint32_t mask = blocked_products(w, yi, target < w->sim_start ? w->sim_start : target);
             prod = -1;
             if (same) {
                 for (int c = 0; c < jwg_n_categories; c++)
@@ -1149,7 +1179,7 @@ static int gen_youth(jwg_world_t *w, int32_t yi, bsn_seq_t *bsn)
             if (!same_cat) rel = JWG_REL_OTHER;
         }
         if (age >= 22 || decide > w->end) break;
-        if (decide < w->start) decide = w->start;
+        if (decide < w->sim_start) decide = w->sim_start;
         if (want != JW_DATE_NONE && want < decide) want = decide;
         int provider = pick_provider(w, r, prod, -1, prev_provider);
         if (provider < 0) break;
@@ -1634,30 +1664,67 @@ out:
 
 /* ---- totals for the manifest --------------------------------------------- */
 
-static void count_emitted(jwg_world_t *w)
+/* Set touched[a] for the allocation(s) message m is about: a JW323 or
+ * JW325 is about every allocation it declares, a retour about its
+ * heenbericht's. */
+static void mark_allocs(const jwg_world_t *w, const jwg_msg_t *m, uint8_t *touched)
 {
+    const jwg_answer_t *an = m->kind >= JWG_NHEEN ? &w->answer.v[m->ref] : NULL;
+    const jwg_decl_t *d = NULL;
+    switch (m->kind) {
+    case JWG_301: touched[w->ver.v[m->ref].alloc] = 1; return;
+    case JWG_305: touched[w->start_rec.v[m->ref].alloc] = 1; return;
+    case JWG_307: touched[w->stop_rec.v[m->ref].alloc] = 1; return;
+    case JWG_315: touched[w->vot.v[m->ref].alloc] = 1; return;
+    case JWG_317: touched[w->ver.v[an->of].alloc] = 1; return;
+    case JWG_319: touched[w->vot.v[an->of].alloc] = 1; return;
+    case JWG_323: d = &w->decl.v[m->ref]; break;
+    case JWG_325: d = &w->decl.v[an->of]; break;
+    default: mark_allocs(w, &w->msg.v[an->of], touched); return;
+    }
+    for (int32_t k = 0; k < d->n; k++) touched[w->line.v[w->decl_lines.v[d->first + k]].alloc] = 1;
+}
+
+static int count_emitted(jwg_world_t *w)
+{
+    /* A message exists when it is dated on or after sim_start and, for an
+     * answer, what it answers exists too (bit 2); it is in the archive
+     * when it exists and is dated in [start, end] (bit 1). Without
+     * --history this is: an answer only when what it answers is in the
+     * archive too. With it, an answer in the archive to a message from
+     * before start is kept, as a real archive holds them. What an answer
+     * answers always comes earlier in w->msg. */
     for (size_t i = 0; i < w->msg.n; i++) {
         jwg_msg_t *m = &w->msg.v[i];
-        m->emitted = (uint8_t)(m->dag >= w->start && m->dag <= w->end);
-        /* an answer only when what it answers is in the archive too */
+        m->emitted = (uint8_t)(m->dag >= w->sim_start ? 2 : 0);
         if (m->kind >= JWG_NHEEN && m->kind != JWG_317 && m->emitted) {
             const jwg_answer_t *a = &w->answer.v[m->ref];
             int32_t of = m->kind == JWG_319 ? w->vot.v[a->of].msg
                          : m->kind == JWG_325 ? w->decl.v[a->of].msg : a->of;
-            m->emitted = w->msg.v[of].emitted;
+            m->emitted = w->msg.v[of].emitted & 2;
         }
+        if (m->emitted && m->dag >= w->start && m->dag <= w->end) m->emitted |= 1;
     }
+    for (size_t i = 0; i < w->msg.n; i++) w->msg.v[i].emitted &= 1;
+
+    /* allocations with any message in the archive; a youth is in the
+     * archive when one of its allocations is */
+    uint8_t *touched = calloc(w->alloc.n ? w->alloc.n : 1, 1);
+    if (!touched) return -1;
+    for (size_t i = 0; i < w->msg.n; i++)
+        if (w->msg.v[i].emitted) mark_allocs(w, &w->msg.v[i], touched);
     memset(w->outcomes, 0, sizeof w->outcomes);
     memset(w->relations, 0, sizeof w->relations);
     w->allocations = w->voided = w->switches = w->extensions = w->aspecifiek = w->open_ended = 0;
     w->volume_changes = w->shortenings = w->freq6 = 0;
-    w->with_vot = w->voided_corrected = 0;
+    w->with_vot = w->voided_corrected = w->allocations_before = 0;
     for (size_t i = 0; i < w->alloc.n; i++) {
         const jwg_alloc_t *a = &w->alloc.v[i];
         const jwg_version_t *v1 = &w->ver.v[a->ver[0]];
+        if (touched[i]) w->youth.v[a->youth].emitted = 1;
+        if (touched[i] && v1->tdate < w->start) w->allocations_before++;
         if (!w->msg.v[v1->msg].emitted) continue;
         w->allocations++;
-        w->youth.v[a->youth].emitted = 1;
         w->traj_emitted.v[a->traj] = 1;
         if (a->aspecifiek) w->aspecifiek++;
         if (a->replaces >= 0) w->voided_corrected++;
@@ -1679,9 +1746,11 @@ static void count_emitted(jwg_world_t *w)
         if (a->outcome_msg < 0 || !w->msg.v[a->outcome_msg].emitted) out = JWG_OUT_NONE;
         w->outcomes[out]++;
     }
+    free(touched);
+    /* trajectories (and so the relations) with an allocation issued or
+     * requested in the archive */
     for (size_t i = 0; i < w->vot.n; i++)
-        if (w->msg.v[w->vot.v[i].msg].emitted) w->youth.v[w->alloc.v[w->vot.v[i].alloc].youth].emitted = 1,
-                                                w->traj_emitted.v[w->alloc.v[w->vot.v[i].alloc].traj] = 1;
+        if (w->msg.v[w->vot.v[i].msg].emitted) w->traj_emitted.v[w->alloc.v[w->vot.v[i].alloc].traj] = 1;
     w->trajectories = 0;
     for (size_t t = 0; t < w->traj_rel.n; t++)
         if (w->traj_emitted.v[t]) {
@@ -1690,6 +1759,7 @@ static void count_emitted(jwg_world_t *w)
         }
     w->youths_emitted = 0;
     for (size_t y = 0; y < w->youth.n; y++) w->youths_emitted += w->youth.v[y].emitted;
+    return 0;
 }
 
 /* Days in care: per youth the union of its allocations' delivery
@@ -1698,6 +1768,7 @@ static void count_care(jwg_world_t *w)
 {
     double total = 0;
     size_t ai = 0;
+    w->in_care_at_start = 0;
     for (size_t y = 0; y < w->youth.n; y++) {
         jw_date_t f[64], t[64];
         int n = 0;
@@ -1712,6 +1783,11 @@ static void count_care(jwg_world_t *w)
                 t[k] = to;
             }
         }
+        for (int k = 0; k < n; k++)
+            if (f[k] == w->start) { /* clipped: delivering on the first day */
+                w->in_care_at_start++;
+                break;
+            }
         jw_date_t cf = 0, ct = -1;
         for (int k = 0; k < n; k++) {
             if (ct >= cf && f[k] <= ct + 1) {
@@ -1727,18 +1803,27 @@ static void count_care(jwg_world_t *w)
     w->care_days = total;
 }
 
+long jwg_history_youths(const jwg_world_t *w)
+{
+    if (w->history <= 0 || w->sim_start >= w->start) return 0;
+    double hdays = w->start - w->sim_start, pdays = w->end - w->start + 1;
+    return (long)((double)w->youths * hdays / pdays + 0.5);
+}
+
 int jwg_world_build(jwg_world_t *w)
 {
     bsn_seq_t bsn = {9999, 0};
+    if (w->history <= 0) w->sim_start = w->start;
+    w->youths_history = (int)jwg_history_youths(w);
     if (make_aanbieders(w) < 0) return -1;
-    for (int32_t i = 0; i < w->youths; i++)
+    for (int32_t i = 0; i < w->youths + w->youths_history; i++)
         if (gen_youth(w, i, &bsn) < 0 || w->oom) return -1;
     if (build_lines(w) < 0 || w->oom) return -1;
     if (build_decls(w) < 0 || w->oom) return -1;
     if (add_refused_requests(w) < 0 || w->oom) return -1;
     if (number_everything(w) < 0) return -1;
     if (build_answers(w) < 0 || w->oom) return -1;
-    count_emitted(w);
+    if (count_emitted(w) < 0) return -1;
     count_care(w);
     return 0;
 }

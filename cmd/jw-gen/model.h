@@ -207,6 +207,14 @@ typedef struct {
     uint64_t seed;
     int youths, years;
     jw_date_t start, end;   /* period: [start, end] inclusive */
+    /* --history: the region ran `history` years before start; the world is
+     * simulated from sim_start (= start - history years; = start when 0)
+     * with youths_history more youths arriving in [sim_start, start), at
+     * the rate of the `youths` that arrive in [start, end]. Only messages
+     * dated in [start, end] are written. */
+    int history;
+    jw_date_t sim_start;
+    int youths_history;
 
     /* aanbieders (jwg_world_build sizes them to the region) and, per
      * product k, the ones offering it: pick_idx/pick_cum[pick_off[k] ..
@@ -248,6 +256,8 @@ typedef struct {
     long allocations, voided, voided_corrected, switches;
     long credits, corrected_debits;
     long trajectories, youths_emitted;
+    long in_care_at_start;     /* youths delivered care on start (JW305 before, no JW307 yet) */
+    long allocations_before;   /* allocations issued before start with a message in the archive */
     long refused_retours, resends, requests_refused, requests_onderzoek, vows, lines_refused;
     double care_days;       /* days some allocation of the youth is delivering, in the period */
     int oom;                /* set when an allocation failed */
@@ -256,8 +266,13 @@ typedef struct {
 void jwg_world_init(jwg_world_t *w);
 void jwg_world_free(jwg_world_t *w);
 
+/* Youths arriving in [sim_start, start) at the rate of w->youths over
+ * [start, end]: youths x history days / period days, rounded. */
+long jwg_history_youths(const jwg_world_t *w);
+
 /* Generate everything for the options already set in w (seed, youths,
- * years, start, end). Returns 0 or -1 when out of memory. */
+ * years, start, end, history, sim_start). Returns 0 or -1 when out of
+ * memory. */
 int jwg_world_build(jwg_world_t *w);
 
 #endif
