@@ -352,16 +352,50 @@ static int load_cb(const void *key, size_t klen, const void *val, size_t vlen, v
 static int drop_refused_facts(jw_traject_t *t, jw_txn_t *txn, const char *yid_hex);
 static int derive_refused_requests(jw_traject_t *t, const char *yid_hex, const scope_t *sc);
 
-static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN], const char *yid_hex)
+/* The key prefix of one allocation's facts: yid (16) | gemeente (8,
+ * zero-padded) | ToewijzingNummer (8, big-endian, JW_NONE too). Its
+ * versions and its JW305/JW307 facts sit together under it, so a message
+ * about one allocation reads that allocation's facts, not the youth's. */
+#define ALLOC_PREFIX 32
+
+static void alloc_prefix(const uint8_t yid[YID_BIN], const char *gemeente, int64_t tn, uint8_t key[ALLOC_PREFIX])
+{
+    memcpy(key, yid, YID_BIN);
+    memset(key + 16, 0, 8);
+    memcpy(key + 16, gemeente, strnlen(gemeente, 8));
+    jw_store_seq_key((uint64_t)tn, key + 24);
+}
+
+/* Read the facts the scopes in sc (NULL: all) are derived from: the
+ * allocation chain needs every allocation and request; the deliveries of
+ * an allocation need that allocation's versions and JW305/JW307 facts; a
+ * request comes with the chain (a JW315 changes both). */
+static int load_facts(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[YID_BIN], const char *yid_hex,
+                      const scope_t *sc)
 {
     int rc;
     load_ctx_t a = {(void **)&t->allocs, &t->n_allocs, &t->cap_allocs, sizeof(rec_alloc_t)};
     load_ctx_t d = {(void **)&t->dels, &t->n_dels, &t->cap_dels, sizeof(rec_delivery_t)};
     load_ctx_t r = {(void **)&t->reqs, &t->n_reqs, &t->cap_reqs, sizeof(rec_request_t)};
+    int all = !sc || sc->all, whole = all || sc->chain;
+    for (size_t i = 0; !whole && i < sc->n; i++)
+        if (sc->key[i].kind != 'D') whole = 1; /* a request without the chain: read it all */
     t->n_allocs = t->n_dels = t->n_reqs = 0;
-    if ((rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, yid, YID_BIN, load_cb, &a))) return rc;
-    if ((rc = jw_store_iter(txn, JW_DB_DELIVERIES, yid, YID_BIN, load_cb, &d))) return rc;
-    if ((rc = jw_store_iter(txn, JW_DB_REQUESTS, yid, YID_BIN, load_cb, &r))) return rc;
+    if (whole) {
+        if ((rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, yid, YID_BIN, load_cb, &a))) return rc;
+        if ((rc = jw_store_iter(txn, JW_DB_REQUESTS, yid, YID_BIN, load_cb, &r))) return rc;
+    }
+    if (all) {
+        if ((rc = jw_store_iter(txn, JW_DB_DELIVERIES, yid, YID_BIN, load_cb, &d))) return rc;
+    } else {
+        for (size_t i = 0; i < sc->n; i++) {
+            uint8_t pre[ALLOC_PREFIX];
+            if (sc->key[i].kind != 'D') continue;
+            alloc_prefix(yid, sc->key[i].a, sc->key[i].tn, pre);
+            if (!whole && (rc = jw_store_iter(txn, JW_DB_ALLOCATIONS, pre, sizeof pre, load_cb, &a))) return rc;
+            if ((rc = jw_store_iter(txn, JW_DB_DELIVERIES, pre, sizeof pre, load_cb, &d))) return rc;
+        }
+    }
     return drop_refused_facts(t, txn, yid_hex);
 }
 
@@ -656,6 +690,19 @@ static int fact_key(const char *yid_hex, const unsigned char hash[32], uint32_t 
     return 0;
 }
 
+/* Allocation versions and delivery facts: the allocation's prefix
+ * (alloc_prefix) | first 8 bytes of the message hash | item index (4). */
+static int alloc_fact_key(const char *yid_hex, const char *gemeente, int64_t tn, const unsigned char hash[32],
+                          uint32_t index, uint8_t key[ALLOC_PREFIX + 12])
+{
+    uint8_t k28[28];
+    int rc = fact_key(yid_hex, hash, index, k28);
+    if (rc) return rc;
+    alloc_prefix(k28, gemeente, tn, key);
+    memcpy(key + ALLOC_PREFIX, k28 + 16, 12);
+    return 0;
+}
+
 /* snprintf(dst, cap, "%s", src) without the format machinery: it ran
  * several times per fact. */
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -668,7 +715,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    uint8_t key[28];
+    uint8_t key[ALLOC_PREFIX + 12];
     int rc;
     for (size_t i = 0; i < m->n_toewijzingen; i++) {
         const jw_ijw_toewijzing_t *s = &m->toewijzingen[i];
@@ -694,7 +741,7 @@ static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
             memset(c.msg, 0, sizeof c.msg);
             crypto_generichash(r.content, sizeof r.content, (const unsigned char *)&c, sizeof c, NULL, 0);
         }
-        if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
+        if ((rc = alloc_fact_key(yid, r.gemeente, r.tn, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_ALLOCATIONS, key, sizeof key, &r, sizeof r))) return rc;
         if ((rc = touch_youth(t, yid, 'A', NULL, 0, NULL))) return rc;
         if ((rc = touch_youth(t, yid, 'D', r.gemeente, r.tn, NULL))) return rc;
@@ -705,7 +752,7 @@ static int store_301(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
 static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, const char *msgid,
                      const unsigned char hash[32])
 {
-    uint8_t key[28];
+    uint8_t key[ALLOC_PREFIX + 12];
     int rc;
     for (size_t i = 0; i < m->n_leveringen; i++) {
         const jw_ijw_levering_t *s = &m->leveringen[i];
@@ -725,7 +772,7 @@ static int store_30x(jw_traject_t *t, jw_txn_t *txn, const jw_ijw_msg_t *m, cons
         r.reden = s->reden_beeindiging;
         r.status = s->status;
         r.dagtekening = m->header.dagtekening;
-        if ((rc = fact_key(yid, hash, (uint32_t)i, key))) return rc;
+        if ((rc = alloc_fact_key(yid, r.gemeente, r.tn, hash, (uint32_t)i, key))) return rc;
         if ((rc = jw_store_put(txn, JW_DB_DELIVERIES, key, sizeof key, &r, sizeof r))) return rc;
         if ((rc = touch_youth(t, yid, 'D', r.gemeente, r.tn, NULL))) return rc;
     }
@@ -1524,7 +1571,7 @@ int traject_derive_youth(jw_traject_t *t, jw_txn_t *txn, const uint8_t yid[16], 
                          const scope_t *sc)
 {
     int rc;
-    if ((rc = load_facts(t, txn, yid, yid_hex))) return rc;
+    if ((rc = load_facts(t, txn, yid, yid_hex, sc))) return rc;
     if ((rc = traject_derive(t->profile, yid_hex, t->allocs, t->n_allocs, t->dels, t->n_dels,
                              t->reqs, t->n_reqs, sc, &t->d)))
         return rc;
