@@ -33,6 +33,7 @@ typedef struct {
     long long max_in_flight_bytes; /* their bytes (one message may overshoot by its size) */
     const char *metrics;     /* ADDR:PORT of the Prometheus endpoint, or NULL */
     int events_hwm;          /* PUB queue per subscriber before it drops */
+    long long map_budget;    /* bytes of the store's map kept resident; 0 = no bound */
     int foreground;
 } jwd_opts_t;
 

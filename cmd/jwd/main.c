@@ -77,6 +77,9 @@ static void usage(FILE *f)
           "                       25000000 bytes disconnects its sender\n"
           "  --events-hwm N       events queued per subscriber before PUB drops them for\n"
           "                       that subscriber, who then catches up by seq (default 10000)\n"
+          "  --map-budget MIB     resident MiB of the state store's memory map before jwd\n"
+          "                       drops its pages (they are read again from the page cache);\n"
+          "                       0 = no bound (default 128)\n"
           "  --curve-secret F     CURVE secret key file of the server (jwctl keygen); enables\n"
           "                       CURVE on tcp:// endpoints (default: off)\n"
           "  --curve-allow F      client public keys allowed to connect, one per line\n"
@@ -265,13 +268,17 @@ int main(int argc, char **argv)
     o.max_in_flight = 10000; /* two batches: the workers fill one while the writer commits */
     o.max_in_flight_bytes = 100000000;
     o.events_hwm = 10000;
+    /* The map's pages count in RSS and grow with the store; 128 MiB keeps
+     * jwd under 300 MiB at 1.2 million messages for about 8 % more time
+     * (README, Performance). */
+    o.map_budget = 128LL << 20;
     static const struct option lo[] = {
         {"state", 1, 0, 's'}, {"profile", 1, 0, 'p'}, {"key-file", 1, 0, 'k'}, {"ingest", 1, 0, 'i'},
         {"events", 1, 0, 'e'}, {"catchup", 1, 0, 'c'}, {"workers", 1, 0, 'w'}, {"batch", 1, 0, 'b'},
         {"batch-ms", 1, 0, 'm'}, {"max-in-flight", 1, 0, 'f'}, {"curve-secret", 1, 0, 'S'},
         {"curve-allow", 1, 0, 'A'}, {"log", 1, 0, 'l'}, {"foreground", 0, 0, 'F'}, {"help", 0, 0, 'h'}, {"events-hwm", 1, 0, 'H'},
         {"max-in-flight-bytes", 1, 0, 'B'}, {"log-level", 1, 0, 'L'}, {"metrics", 1, 0, 'M'},
-        {0, 0, 0, 0}};
+        {"map-budget", 1, 0, 'U'}, {0, 0, 0, 0}};
     if (jw_version_requested(argc, argv)) return jw_version_print("jwd");
     int c, bad = 0;
     while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -294,6 +301,13 @@ int main(int argc, char **argv)
         case 'M': o.metrics = optarg; break;
         case 'F': o.foreground = 1; break;
         case 'H': o.events_hwm = atoi(optarg); break;
+        case 'U': {
+            char *end = NULL;
+            long long mib = strtoll(optarg, &end, 10);
+            if (!end || *end || end == optarg || mib < 0 || mib > (1LL << 20)) bad = 1;
+            else o.map_budget = mib << 20;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

@@ -21,7 +21,25 @@ typedef struct {
     jwd_item_t **items;
     size_t n;
     jw_traject_counts_t counts;
+    int trim_failed;         /* said once in the log; the store is unaffected */
 } batch_t;
+
+/* How often, in messages, the writer looks at how much of the store's
+ * map is resident (a read of /proc/self/statm). */
+#define TRIM_EVERY 256
+
+/* Bound the store's map in the resident set (jw_store_map_trim): without
+ * it jwd's RSS grows with the store, since a commit of thousands of
+ * messages reads pages all over it. */
+static void trim_map(batch_t *b, jw_txn_t *txn)
+{
+    if (b->d->o->map_budget <= 0 || b->trim_failed) return;
+    int rc = jw_store_map_trim(txn, (size_t)b->d->o->map_budget, NULL);
+    if (rc) {
+        b->trim_failed = 1;
+        jwd_log(LOG_WARNING, "cannot bound the store's memory map (%s); going on without", jw_store_strerror(rc));
+    }
+}
 
 static uint64_t now_us(void)
 {
@@ -62,7 +80,9 @@ static int apply_batch(jw_txn_t *txn, void *ctx)
                      it->valid ? "TR056" : it->err.rule);
             break;
         }
+        if (i % TRIM_EVERY == TRIM_EVERY - 1) trim_map(b, txn);
     }
+    trim_map(b, txn);
     return jw_traject_counts_persist(txn, &b->counts);
 }
 

@@ -9,8 +9,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -495,5 +497,49 @@ int jw_store_stat(jw_store_t *s, jw_store_stat_t *out)
     snprintf(path, sizeof path, "%s/data.mdb", s->dir);
     if (stat(path, &fst) == 0) out->file_size = (uint64_t)fst.st_size;
 out:
+    return rc;
+}
+
+/* The process's file-backed resident bytes: statm's third field (pages). */
+static int file_resident(size_t *out)
+{
+    unsigned long size, resident, shared;
+    FILE *f = fopen("/proc/self/statm", "re");
+    if (!f) return JW_STORE_EIO;
+    int n = fscanf(f, "%lu %lu %lu", &size, &resident, &shared);
+    fclose(f);
+    if (n != 3) return JW_STORE_EIO;
+    *out = (size_t)shared * (size_t)sysconf(_SC_PAGESIZE);
+    return 0;
+}
+
+int jw_store_map_trim(jw_txn_t *txn, size_t budget, int *trimmed)
+{
+    size_t res;
+    int fd, rc;
+    struct stat st;
+    char line[512];
+    if (trimmed) *trimmed = 0;
+    if (!txn || !txn->txn || txn->read_only) return JW_STORE_EINVAL;
+    if (txn->s->replay) return 0;
+    if ((rc = file_resident(&res))) return rc;
+    if (res <= budget) return 0;
+    /* LMDB does not say where its map is (mdb_env_info gives the address
+     * only for MDB_FIXEDMAP): find the mappings of data.mdb by device and
+     * inode. */
+    if (mdb_env_get_fd(txn->s->env, &fd) != 0 || fstat(fd, &st) != 0) return JW_STORE_EIO;
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f) return JW_STORE_EIO;
+    rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi, off, ino;
+        unsigned maj, mnr;
+        char perm[8];
+        if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perm, &off, &maj, &mnr, &ino) != 7) continue;
+        if (ino != (unsigned long)st.st_ino || maj != major(st.st_dev) || mnr != minor(st.st_dev)) continue;
+        if (madvise((void *)(uintptr_t)lo, hi - lo, MADV_DONTNEED) != 0) rc = JW_STORE_EIO;
+        else if (trimmed) *trimmed = 1;
+    }
+    fclose(f);
     return rc;
 }

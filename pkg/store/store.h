@@ -130,6 +130,22 @@ typedef struct {
  * the caller and freed with jw_store_close(); on failure *out is NULL. */
 int jw_store_open(const char *dir, const jw_store_options_t *opt, jw_store_t **out);
 
+/* Keep the store's memory map from growing the process's resident set
+ * with the store: when the process's file-backed resident pages
+ * (/proc/self/statm) exceed budget bytes, the map's pages are dropped
+ * (MADV_DONTNEED; they come back from the page cache on the next read,
+ * unchanged). Call it from inside a write transaction (the map cannot move
+ * then), e.g. every few hundred messages: one transaction of thousands of
+ * messages reads pages all over a large store. Readers in other threads
+ * may go on meanwhile. For a replay store (MDB_WRITEMAP) it does nothing:
+ * there the map holds the transaction's own writes, and dropping them cost
+ * more time than it saved memory (docs/decisions.md). *trimmed (may be
+ * NULL) says whether pages were dropped. Returns 0, JW_STORE_EINVAL (not a
+ * write transaction) or JW_STORE_EIO (/proc/self cannot be read: nothing
+ * is dropped, the store is unaffected). */
+int jw_store_map_trim(jw_txn_t *txn, size_t budget, int *trimmed);
+
+
 /* Flush the map to disk (mdb_env_sync with force). Needed only in replay
  * mode, at checkpoints; a no-op for a read-only store. Writer thread. */
 int jw_store_sync(jw_store_t *s);
