@@ -665,12 +665,7 @@ static int touch_youth(jw_traject_t *t, const char *yid, char kind, const char *
             sc->all = 1; /* a message with many allocations: derive it all */
             return 0;
         }
-        scope_key_t *k = &sc->key[sc->n++];
-        memset(k, 0, sizeof *k);
-        k->kind = kind;
-        if (a) memcpy(k->a, a, strnlen(a, sizeof k->a - 1));
-        k->tn = tn;
-        if (ref) memcpy(k->ref, ref, strnlen(ref, sizeof k->ref - 1));
+        traject_scope_key(kind, a, tn, ref, &sc->key[sc->n++]);
     }
     return 0;
 }

@@ -34,14 +34,19 @@ void traject_body_digest(const uint8_t *body, size_t len, uint8_t dig[8])
     crypto_shorthash(dig, body, len, key);
 }
 
+void traject_scope_key(char kind, const char *a, int64_t tn, const char *ref, scope_key_t *k)
+{
+    memset(k, 0, sizeof *k); /* padding too: the tag hashes the bytes */
+    k->kind = kind;
+    if (a) memcpy(k->a, a, strnlen(a, sizeof k->a - 1));
+    k->tn = tn;
+    if (ref) memcpy(k->ref, ref, strnlen(ref, sizeof k->ref - 1));
+}
+
 void traject_scope_tag(char kind, const char *a, int64_t tn, const char *ref, uint8_t tag[8])
 {
     scope_key_t k;
-    memset(&k, 0, sizeof k); /* padding too: the tag hashes the bytes */
-    k.kind = kind;
-    if (a) memcpy(k.a, a, strnlen(a, sizeof k.a - 1));
-    k.tn = tn;
-    if (ref) memcpy(k.ref, ref, strnlen(ref, sizeof k.ref - 1));
+    traject_scope_key(kind, a, tn, ref, &k);
     traject_body_digest((const uint8_t *)&k, sizeof k, tag);
 }
 

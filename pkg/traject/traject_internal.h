@@ -94,6 +94,9 @@ typedef struct {
     scope_key_t key[SCOPE_KEYS]; /* 'D' and 'Q' scopes */
 } scope_t;
 
+/* A scope's key, cut to the fields' sizes and zero-filled (padding too),
+ * as every tag of it is worked out from. */
+void traject_scope_key(char kind, const char *a, int64_t tn, const char *ref, scope_key_t *k);
 /* The tag of a scope (a keyed 64-bit hash of its key). */
 void traject_scope_tag(char kind, const char *a, int64_t tn, const char *ref, uint8_t tag[8]);
 /* Whether sc (NULL = everything) takes in the scope. */
