@@ -304,27 +304,12 @@ Test(store, schema_version_written_and_checked)
     cr_assert_not_null(strstr(jw_store_strerror(JW_STORE_ESCHEMA), "schema version"));
 }
 
-/* A store of the layout before binary event records (schema 2: JSON in
- * the log) is refused, not misread. */
-Test(store, schema_2_store_refused)
+/* A store written by an older schema, opened read-write and read-only:
+ * refused, not misread. */
+static void older_schema_refused(const char *name, uint64_t older)
 {
-    const char *dir = sub("s2");
+    const char *dir = sub(name);
     jw_store_t *s = open_or_die(dir, NULL);
-    uint64_t older = 2;
-    cr_assert_eq(jw_store_write(s, put_schema, &older), 0);
-    jw_store_close(s);
-    s = NULL;
-    cr_assert_eq(jw_store_open(dir, NULL, &s), JW_STORE_ESCHEMA);
-    cr_assert_null(s);
-}
-
-/* Schema 3 kept an event id index and no retracted set: its live events
- * cannot be read the new way, so the store is refused, not misread. */
-Test(store, schema_3_store_refused)
-{
-    const char *dir = sub("s3");
-    jw_store_t *s = open_or_die(dir, NULL);
-    uint64_t older = 3;
     cr_assert_eq(jw_store_write(s, put_schema, &older), 0);
     jw_store_close(s);
     s = NULL;
@@ -334,6 +319,13 @@ Test(store, schema_3_store_refused)
     cr_assert_eq(jw_store_open(dir, &ro, &s), JW_STORE_ESCHEMA);
     cr_assert_null(s);
 }
+
+/* Schema 2: JSON in the log, before binary event records. */
+Test(store, schema_2_store_refused) { older_schema_refused("s2", 2); }
+
+/* Schema 3 kept an event id index and no retracted set: its live events
+ * cannot be read the new way. */
+Test(store, schema_3_store_refused) { older_schema_refused("s3", 3); }
 
 /* ---- get/put/del/iter ---- */
 

@@ -152,11 +152,23 @@ Test(classify_twente, six_month_boundary_any_segment)
 
 /* ---- retraction ---- */
 
+/* P (tn 1 of prev_and_start) is withdrawn: a newer version with
+ * RedenWijziging 13 and Einddatum = Ingangsdatum. */
+static void withdraw_p(harness_t *h)
+{
+    jw_ijw_msg_t m;
+    alloc_spec_t w = {.ident = "P1w", .gemeente = "0505", .aanbieder = "11111111", .yid = YID_A,
+                      .cat = "45", .code = "45A01", .tn = 1, .datum = "2024-02-01",
+                      .ingang = "2024-01-01", .eind = "2024-01-01", .reden = 13};
+    mk301(&m, &w);
+    apply(h, &m);
+    jw_ijw_msg_clear(&m);
+}
+
 Test(retract, withdrawal_reclassifies_later_start)
 {
     harness_t h;
     live_t l;
-    jw_ijw_msg_t m;
     harness_open(&h, "zuid-limburg");
     /* P ends 2024-03-31; A starts 2024-04-10 (gap 10, doorstroom). */
     prev_and_start(&h, 10, "2024-03-31", "45");
@@ -167,14 +179,8 @@ Test(retract, withdrawal_reclassifies_later_start)
     sscanf(strstr(s, "\"id\":\"") + 6, "%16[0-9a-f]", old_id);
     live_free(&l);
 
-    /* P is withdrawn (reden 13, Einddatum = Ingangsdatum, newer version). */
-    alloc_spec_t w = {.ident = "P1w", .gemeente = "0505", .aanbieder = "11111111", .yid = YID_A,
-                      .cat = "45", .code = "45A01", .tn = 1, .datum = "2024-02-01",
-                      .ingang = "2024-01-01", .eind = "2024-01-01", .reden = 13};
     uint64_t retracted_before = h.counts.events_retracted;
-    mk301(&m, &w);
-    apply(&h, &m);
-    jw_ijw_msg_clear(&m);
+    withdraw_p(&h);
     live_load(&h, &l);
     s = live_find(&l, "start", 2);
     cr_assert(has(s, "class", "\"instroom\""), "after withdrawal A is instroom: %s", s);
@@ -243,15 +249,9 @@ Test(retract, liveness_follows_retractions)
 {
     harness_t h;
     live_t l;
-    jw_ijw_msg_t m;
     harness_open(&h, "zuid-limburg");
     prev_and_start(&h, 10, "2024-03-31", "45");
-    alloc_spec_t w = {.ident = "P1w", .gemeente = "0505", .aanbieder = "11111111", .yid = YID_A,
-                      .cat = "45", .code = "45A01", .tn = 1, .datum = "2024-02-01",
-                      .ingang = "2024-01-01", .eind = "2024-01-01", .reden = 13};
-    mk301(&m, &w);
-    apply(&h, &m);
-    jw_ijw_msg_clear(&m);
+    withdraw_p(&h);
 
     live_check_t c;
     memset(&c, 0, sizeof c);
