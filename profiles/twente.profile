@@ -1,16 +1,16 @@
 # Twente (OZJT / Samen14) - "Startbijeenkomst Project Indicatoren -
-# Aanbieders", 21 Nov 2024 (source S002): doelenbomen and streefwaarden for
+# Aanbieders", 21 Nov 2024 (the Startbijeenkomst below): doelenbomen and streefwaarden for
 # the opgaven Verblijf and Ambulant. Format: docs/profiles.md.
-# S002: all targets are an "inspanningsverplichting, geen resultaatverplichting".
+# The Startbijeenkomst: all targets are an "inspanningsverplichting, geen resultaatverplichting".
 #
-# "OUR ASSUMPTION" marks every mapping or number that is ours and not S002's.
+# "OUR ASSUMPTION" marks every mapping or number that is ours and not the Startbijeenkomst's.
 
 name = twente
 description = Twente: opgaven Verblijf, Ambulant, Wonen, Crisis; terugkeer in zorg na 6 kalendermaanden zonder toewijzing; doelen 2027/2028 t.o.v. 2024
 
-# ---- Segments (S002: opgaven Verblijf and Ambulant; Wonen, Crisis to follow)
-# S002 gives no product list; the JZ020 categories are OUR ASSUMPTION
-# (meanings: ijw-3.2-facts §7.1).
+# ---- Segments (the Startbijeenkomst: opgaven Verblijf and Ambulant; Wonen, Crisis to follow)
+# The Startbijeenkomst gives no product list; the JZ020 categories are OUR ASSUMPTION
+# (meanings: the iJw 3.2 code list JZ020).
 
 # Verblijf. The Twente opgave Verblijf names JZ020 43/44 (and legacy 35-38) as
 # verblijf products. OUR ASSUMPTION: 43 verblijf incl. behandeling, 44
@@ -20,12 +20,12 @@ segment verblijf = 43 44 37
 segment.verblijf.label = Verblijf
 # Only this segment is residential for IND-02 and IND-13, so that the TW-1
 # and TW-3 targets below count the opgave Verblijf only - OUR ASSUMPTION
-# (S002 treats Wonen as its own opgave).
+# (the Startbijeenkomst treats Wonen as its own opgave).
 segment.verblijf.verblijf = yes
 
 # Ambulant. OUR ASSUMPTION: 45 ambulant, 41 dagbehandeling, 54 jeugd-ggz,
 # 51-53 (basis-ggz, specialistische ggz, kindergeneeskunde), 40 persoonlijke
-# verzorging, 2015 zonder-verblijf 31-34. S002's split into begeleiding,
+# verzorging, 2015 zonder-verblijf 31-34. The Startbijeenkomst's split into begeleiding,
 # behandeling and dyslexie needs Twente's product codes (add CC:PREFIX
 # tokens to sub-segments when known).
 segment ambulant = 45 41 54 51 52 53 40 31 32 33 34
@@ -44,17 +44,17 @@ segment.crisis.label = Crisis
 segment.crisis.verblijf = no
 
 # Not mapped (overig): 42 vervoer, 47-49 jeugdreclassering, jeugdbescherming,
-# preventief justitieel kader, 50 maatwerk, 55 LTA - OUR ASSUMPTION: S002's
+# preventief justitieel kader, 50 maatwerk, 55 LTA - OUR ASSUMPTION: the Startbijeenkomst's
 # opgaven do not cover them. An allocation without Product goes to overig.
 
 # ---- Classification --------------------------------------------------------
-# TW-9 (S002): back in care = any youth care, same or other provider, after
+# TW-9 (the Startbijeenkomst): back in care = any youth care, same or other provider, after
 # at least 6 months without a jeugdhulpbeschikking. So the previous episode
 # is sought in all care, and the return is the class beyond the 6-month
 # window ("6 months" read as calendar months).
 classes.scope = all
 classes.lookback = none
-# OUR ASSUMPTION: S002 defines no stapeling/doorstroom window; we use the
+# OUR ASSUMPTION: the Startbijeenkomst defines no stapeling/doorstroom window; we use the
 # Zuid-Limburg windows (SPEC §4 defaults) so transfers are found alike.
 classes.stapeling_below = -14
 classes.doorstroom_upto = 14
@@ -67,11 +67,11 @@ classes.recidive_upto = 6m
 classes.return_class = hernieuwd
 
 # ---- Wait norms (days from allocation to start; share = target %) ----------
-# TW-6 (S002): >= 90 % placed within 6 weeks of allocation (or registration
+# TW-6 (the Startbijeenkomst): >= 90 % placed within 6 weeks of allocation (or registration
 # with the provider, which the messages do not carry).
 wait_norm.verblijf = 6w
 wait_norm.verblijf.share = 90
-# TW-7 (S002): >= 90 % start within 2 weeks (begeleiding), 6 weeks
+# TW-7 (the Startbijeenkomst): >= 90 % start within 2 weeks (begeleiding), 6 weeks
 # (dyslexie) or 14 weeks (behandeling individueel, KDC/ODC, forensisch).
 # One segment holds all three; OUR CHOICE: the widest norm, 14 weeks, so a
 # start counted late breaks every Twente ambulant norm (the share within
@@ -88,8 +88,8 @@ target.IND-13 = -5%/y base 2024 by 2027
 # TW-9: at least 15 % fewer youths back in care in 2027 vs 2024 ("5 % less
 # a year"), counted as IND-06 (returns under this profile's definition).
 target.IND-06 = -15% base 2024 by 2027
-# TW-9, ambulant: at least 20 % fewer in 2028; S002 states no base year -
-# OUR ASSUMPTION: 2024, as every other S002 target.
+# TW-9, ambulant: at least 20 % fewer in 2028; the Startbijeenkomst states no base year -
+# OUR ASSUMPTION: 2024, as every other target of the Startbijeenkomst.
 target.IND-06.ambulant = -20% base 2024 by 2028
 # TW-11: mean trajectduur ambulant (begeleiding and behandeling) 2028 at least
 # 20 % lower than 2024. One target on the ambulant segment's mean IND-12

@@ -1,4 +1,4 @@
-# Zuid-Limburg - "Beleidskader Jeugdhulp Zuid-Limburg 2024-2028" (source S003),
+# Zuid-Limburg - "Beleidskader Jeugdhulp Zuid-Limburg 2024-2028" (the Beleidskader below),
 # Bijlage 1 Definitielijst and Bijlage 2 Resultaten. Format: docs/profiles.md.
 #
 # Sources are cited per setting. "OUR ASSUMPTION" marks every mapping or
@@ -7,11 +7,11 @@
 name = zuid-limburg
 description = Zuid-Limburg: segments GIK-J/gedwongen kader, Wonen, Ambulant, Crisis; instroom/stapeling/doorstroom/recidive/hernieuwde instroom per segment
 
-# ---- Segments (S003 Bijlage 1) ---------------------------------------------
-# S003 names four segments: 1 Hoog-specialistisch (GIK-J: gesloten en
+# ---- Segments (the Beleidskader Bijlage 1) ---------------------------------------------
+# The Beleidskader names four segments: 1 Hoog-specialistisch (GIK-J: gesloten en
 # intensief klinisch) + gedwongen kader (the GIs); 2 Wonen; 3 Ambulant (groep
-# en individueel); 4 Crisis. S003 gives no product list, so the JZ020
-# categories below are OUR ASSUMPTION (JZ020 meanings: ijw-3.2-facts §7.1).
+# en individueel); 4 Crisis. The Beleidskader gives no product list, so the JZ020
+# categories below are OUR ASSUMPTION (meanings: the iJw 3.2 code list JZ020).
 # A region-specific product code can be moved with a CC:PREFIX token
 # (e.g. "43:43B1" in segment wonen), which beats the plain category.
 
@@ -50,11 +50,11 @@ segment.crisis.label = Crisis
 segment.crisis.verblijf = no
 
 # Not mapped (segment overig): 42 vervoer, 50 maatwerkarrangementen, 55
-# landelijk ingekochte zorg - OUR ASSUMPTION, S003 does not place them.
+# landelijk ingekochte zorg - OUR ASSUMPTION, the Beleidskader does not place them.
 # An allocation without Product (generiek, budget only) goes to overig too.
 segment.overig.label = Overig (niet in een regionaal segment)
 
-# ---- Classification (S003 Bijlage 1, per segment, toewijzing dates) -------
+# ---- Classification (the Beleidskader Bijlage 1, per segment, toewijzing dates) -------
 # "Instroom: no previous allocation in this segment" - per segment, unbounded.
 classes.scope = segment
 classes.lookback = none
@@ -62,21 +62,21 @@ classes.lookback = none
 # allocation: gap < -14.
 classes.stapeling_below = -14
 # Doorstroom: between 14 days before and 14 days after the end: -14..14.
-# S003 also calls 14 days after the end "recidive" (14-180); SPEC §4 decides
+# The Beleidskader also calls 14 days after the end "recidive" (14-180); SPEC §4 decides
 # that gap 14 is doorstroom.
 classes.doorstroom_upto = 14
 # Recidive: between 14 and 180 days after the end: 15..180 (SPEC §4: gap 180
-# is recidive, S003's "180 dagen na" is read as "more than 180" for
+# is recidive, the Beleidskader's "180 dagen na" is read as "more than 180" for
 # hernieuwde instroom).
 classes.recidive_upto = 180d
 # The `recidive` event is ZL's recidive class (ZL-4).
 classes.return_class = recidive
 
 # ---- Wait norms ------------------------------------------------------------
-# S003 sets none.
+# The Beleidskader sets none.
 
 # ---- Targets ---------------------------------------------------------------
-# S003 Bijlage 2 gives directions only (instroom ambulant licht down and
+# The Beleidskader Bijlage 2 gives directions only (instroom ambulant licht down and
 # zwaar up, Wonen short up / long down, GIK-J down, uitstroom up, zorgduur
 # down, recidive down: ZL-8) and no numbers, so no target lines.
 
