@@ -1112,18 +1112,8 @@ static int derive_refused_requests(jw_traject_t *t, const char *yid_hex, const s
         } else {
             jw_event_w_null(j, JW_EK_REDEN);
         }
-        if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
-        if (grow_bytes((void **)&out->ev, &out->cap, out->n + 1, sizeof *out->ev)) return JW_TRAJECT_ENOMEM;
-        derived_t *e = &out->ev[out->n++];
-        memset(e, 0, sizeof *e);
-        e->date = q->answer_date;
-        copy_str(e->gemeente, sizeof e->gemeente, q->r.gemeente);
-        e->body_off = out->text.len;
-        e->body_len = j->len;
-        traject_body_digest(j->buf, j->len, e->dig);
-        memcpy(e->tag, tag, 8);
-        jw_event_w_raw(&out->text, j->buf, j->len);
-        if (jw_event_w_finish(&out->text)) return JW_TRAJECT_ENOMEM;
+        int rc = traject_emit(out, q->answer_date, q->r.gemeente, tag);
+        if (rc) return rc;
     }
     return 0;
 }

@@ -115,7 +115,7 @@ static void two_digits(int v, char buf[3])
  * (a keyed 64-bit hash of the binary body) is what a re-derivation
  * compares; the event id (a hash of the JSON text) is only worked out for
  * events that turn out to be new (apply.c). */
-static int emit(derivation_t *out, jw_date_t date, const char *gemeente, const uint8_t tag[8])
+int traject_emit(derivation_t *out, jw_date_t date, const char *gemeente, const uint8_t tag[8])
 {
     jw_event_w_t *j = &out->one;
     if (jw_event_w_finish(j)) return JW_TRAJECT_ENOMEM;
@@ -322,7 +322,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             jw_event_w_null(j, JW_EK_REQUEST_DATE);
         }
         jw_event_w_date(j, JW_EK_TOEWIJZINGSDATUM, A->first_datum);
-        if ((rc = emit(out, r->ingang, r->gemeente, chain_tag))) break;
+        if ((rc = traject_emit(out, r->ingang, r->gemeente, chain_tag))) break;
 
         /* recidive: the profile's return-to-care class */
         if (A->cls == (int)ret_class) {
@@ -330,7 +330,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             alloc_fields(j, r, A->segment);
             jw_event_w_date(j, JW_EK_DATE, r->ingang);
             class_fields(j, eps, A);
-            if ((rc = emit(out, r->ingang, r->gemeente, chain_tag))) break;
+            if ((rc = traject_emit(out, r->ingang, r->gemeente, chain_tag))) break;
         }
 
         /* transfer: doorstroom from another provider */
@@ -345,7 +345,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             jw_event_w_int(j, JW_EK_TOEWIJZING, r->tn);
             jw_event_w_int(j, JW_EK_PREV_TOEWIJZING, p->tn);
             jw_event_w_date(j, JW_EK_DATE, r->ingang);
-            if ((rc = emit(out, r->ingang, r->gemeente, chain_tag))) break;
+            if ((rc = traject_emit(out, r->ingang, r->gemeente, chain_tag))) break;
         }
 
         /* stop: planned or actual end, when known */
@@ -364,7 +364,7 @@ static int derive_allocations(const jw_profile_t *profile, const char *yid,
             jw_event_w_int(j, JW_EK_DURATION_DAYS, (int64_t)r->eind - r->ingang + 1);
             jw_event_w_str(j, JW_EK_CLASS, jw_class_name((jw_class_t)A->cls));
             jw_event_w_bool(j, JW_EK_CONTINUED, A->continued);
-            if ((rc = emit(out, r->eind, r->gemeente, chain_tag))) break;
+            if ((rc = traject_emit(out, r->eind, r->gemeente, chain_tag))) break;
         }
     }
     if (rc) {
@@ -460,13 +460,13 @@ static int derive_deliveries(const jw_profile_t *profile, const char *yid,
             }
             if (first) jw_event_w_int(jj, JW_EK_WAIT_DAYS, (int64_t)r->begin - ep->first_datum);
             else jw_event_w_null(jj, JW_EK_WAIT_DAYS);
-            rc = emit(out, r->begin, r->gemeente, tag);
+            rc = traject_emit(out, r->begin, r->gemeente, tag);
         } else {
             jw_event_w_date(jj, JW_EK_START, r->begin);
             jw_event_w_date(jj, JW_EK_DATE, r->eind);
             two_digits(r->reden, rb);
             jw_event_w_str(jj, JW_EK_REASON, rb);
-            rc = emit(out, r->eind, r->gemeente, tag);
+            rc = traject_emit(out, r->eind, r->gemeente, tag);
         }
     }
     return rc;
@@ -515,7 +515,7 @@ static int derive_requests(const jw_profile_t *profile, const char *yid, rec_req
         } else {
             jw_event_w_null(jj, JW_EK_VERWIJZER);
         }
-        rc = emit(out, r->ingang, r->gemeente, tag);
+        rc = traject_emit(out, r->ingang, r->gemeente, tag);
     }
     return rc;
 }

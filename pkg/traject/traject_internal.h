@@ -119,6 +119,11 @@ typedef struct {
     jw_event_w_t one;            /* scratch for the body being built */
 } derivation_t;
 
+/* Finish the body being built in out->one and add it to out as an event
+ * of the scope with this tag (its digest worked out; its id is not).
+ * Returns 0 or JW_TRAJECT_ENOMEM. */
+int traject_emit(derivation_t *out, jw_date_t date, const char *gemeente, const uint8_t tag[8]);
+
 /* Derive the events of one youth in the scopes sc takes in (NULL: every
  * event) from its facts (pure: same facts, same events). yid is the
  * 32-hex pseudonym. Returns 0 or JW_TRAJECT_ENOMEM. */
