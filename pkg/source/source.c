@@ -22,25 +22,45 @@
 #define MAX_WALK_DEPTH 64 /* directories below a path named on the command line */
 #define MAX_HEADER_FAILS 16
 
-/* A walk's result: a file to read (err == 0) or a path that failed. */
-typedef struct {
-    char *path;
-    int err;     /* errno of the failure, 0 for a file to read, -1 too deep */
-    int link;    /* the failure is a symbolic link that leads nowhere */
-} item_t;
-
 typedef struct {
     dev_t dev;
     ino_t ino;
 } dirid_t;
 
+/* What a directory listing found under one name. */
+enum { ENT_FILE, ENT_DIR, ENT_FAILED };
+
+typedef struct {
+    const char *name;  /* in the frame's names */
+    int err;           /* ENT_FAILED: errno of the lstat/stat that failed */
+    unsigned char kind;
+    unsigned char link; /* ENT_FAILED: a symbolic link that leads nowhere */
+} entry_t;
+
+/* One directory of a walk: its entries, sorted, read when it was entered.
+ * A walk keeps only the directories on the path to the current file, so
+ * its memory is that of the largest directory (names back to back, 16
+ * bytes per entry), not of the whole tree: a million-file archive took
+ * 170 MiB as one list of malloc'ed full paths. */
+typedef struct {
+    char *names;
+    size_t names_len, names_cap;
+    entry_t *ents;
+    size_t n, next, cap;
+    size_t path_len;   /* this directory's path is s->path[0..path_len) */
+    dirid_t id;
+} frame_t;
+
 struct jw_source {
     const char *const *paths;
     size_t n_paths, next_path;
 
-    /* Results of the current directory walk (sorted by path). */
-    item_t *files;
-    size_t n_files, next_file, cap_files;
+    /* The directory walk under way: frames[0..depth) from the path named
+     * to the directory being read; path holds the current path. */
+    frame_t frames[MAX_WALK_DEPTH];
+    int depth;
+    char *path;
+    size_t path_cap;
 
     struct archive *ar;        /* open archive, if any */
     char *ar_path;
@@ -98,12 +118,16 @@ int jw_source_open_memory(const void *buf, size_t len, const char *name, jw_sour
     return JW_SOURCE_OK;
 }
 
-static void free_files(jw_source_t *s)
+static void frame_free(frame_t *f)
 {
-    for (size_t i = s->next_file; i < s->n_files; i++) free(s->files[i].path);
-    free(s->files);
-    s->files = NULL;
-    s->n_files = s->next_file = s->cap_files = 0;
+    free(f->names);
+    free(f->ents);
+    memset(f, 0, sizeof *f);
+}
+
+static void walk_end(jw_source_t *s)
+{
+    while (s->depth > 0) frame_free(&s->frames[--s->depth]);
 }
 
 static void close_archive(jw_source_t *s)
@@ -120,7 +144,8 @@ static void close_archive(jw_source_t *s)
 void jw_source_close(jw_source_t *s)
 {
     if (!s) return;
-    free_files(s);
+    walk_end(s);
+    free(s->path);
     close_archive(s);
     free(s->mem_name);
     free(s->buf);
@@ -219,106 +244,178 @@ static int grow_for(jw_source_t *s, size_t got)
 
 /* ---- directory walks ---- */
 
-static int add_item(jw_source_t *s, char *path, int err, int link)
+static int read_file(jw_source_t *s, const char *path, int named, const char **buf, size_t *len);
+
+/* Set s->path to its first len bytes plus "/name" (name NULL: just cut). */
+static int path_reserve(jw_source_t *s, size_t need)
 {
-    if (s->n_files == s->cap_files) {
-        size_t ncap = s->cap_files ? s->cap_files * 2 : 256;
-        item_t *nf = realloc(s->files, ncap * sizeof *nf);
-        if (!nf) {
-            free(path);
-            return JW_SOURCE_ENOMEM;
-        }
-        s->files = nf;
-        s->cap_files = ncap;
-    }
-    s->files[s->n_files++] = (item_t){path, err, link};
+    if (need <= s->path_cap) return 0;
+    size_t ncap = need < 256 ? 256 : need * 2;
+    char *np = realloc(s->path, ncap);
+    if (!np) return JW_SOURCE_ENOMEM;
+    s->path = np;
+    s->path_cap = ncap;
     return 0;
 }
 
-static int cmp_item(const void *a, const void *b)
+static int path_set(jw_source_t *s, size_t len, const char *name)
 {
-    return strcmp(((const item_t *)a)->path, ((const item_t *)b)->path);
+    if (path_reserve(s, len + (name ? strlen(name) + 1 : 0) + 1)) return JW_SOURCE_ENOMEM;
+    if (name) {
+        s->path[len] = '/';
+        memcpy(s->path + len + 1, name, strlen(name) + 1);
+    } else {
+        s->path[len] = '\0';
+    }
+    return 0;
 }
 
-/* Collect *.xml below dir into s->files. up[0..depth) are the directories
- * above it (a directory equal to one of them is a loop). */
-static int walk_dir(jw_source_t *s, const char *dir, dirid_t *up, int depth)
+/* Byte order of the full paths, within one directory: a directory's name
+ * compares as if followed by the '/' of the paths below it, so "a-b.xml"
+ * (0x2D) comes before "a/c.xml" (0x2F) and "a/c.xml" before "a0.xml", as
+ * a sort of all the tree's paths at once would have it. */
+static int cmp_entry(const void *pa, const void *pb)
+{
+    const entry_t *a = pa, *b = pb;
+    const unsigned char *x = (const unsigned char *)a->name, *y = (const unsigned char *)b->name;
+    for (;; x++, y++) {
+        unsigned cx = *x ? *x : (a->kind == ENT_DIR ? '/' : 0);
+        unsigned cy = *y ? *y : (b->kind == ENT_DIR ? '/' : 0);
+        if (cx != cy) return cx < cy ? -1 : 1;
+        if (!*x || !*y) return 0; /* names hold no '/': both ended */
+    }
+}
+
+static int frame_add(frame_t *f, const char *name, unsigned char kind, int err, int link)
+{
+    size_t len = strlen(name) + 1;
+    if (f->names_len + len > f->names_cap) {
+        size_t ncap = f->names_cap ? f->names_cap + f->names_cap / 2 : 4096;
+        if (ncap < f->names_len + len) ncap = f->names_len + len;
+        char *nn = realloc(f->names, ncap);
+        if (!nn) return JW_SOURCE_ENOMEM;
+        f->names = nn;
+        f->names_cap = ncap;
+    }
+    if (f->n == f->cap) {
+        size_t ncap = f->cap ? f->cap + f->cap / 2 : 64;
+        entry_t *ne = realloc(f->ents, ncap * sizeof *ne);
+        if (!ne) return JW_SOURCE_ENOMEM;
+        f->ents = ne;
+        f->cap = ncap;
+    }
+    memcpy(f->names + f->names_len, name, len);
+    /* the offset for now: names may still move (see walk_enter) */
+    f->ents[f->n++] = (entry_t){(const char *)(uintptr_t)f->names_len, err, kind, (unsigned char)link};
+    f->names_len += len;
+    return 0;
+}
+
+/* Enter the directory at s->path (path_len bytes): list it into a new
+ * frame, sorted. A loop (a directory above it again, e.g. through a bind
+ * mount) is counted and not entered. Returns 0, JW_SOURCE_ENOMEM, or
+ * JW_SOURCE_EIO when it cannot be read (the error names it). */
+static int walk_enter(jw_source_t *s, size_t path_len)
 {
     struct stat dst;
     struct dirent *e;
     int rc = 0;
-    char *copy;
 
-    if (depth >= MAX_WALK_DEPTH) {
-        if (!(copy = strdup(dir))) return JW_SOURCE_ENOMEM;
-        return add_item(s, copy, -1, 0);
-    }
-    DIR *d = opendir(dir);
+    if (s->depth >= MAX_WALK_DEPTH)
+        return fail(s, "%s: directories nested more than %d deep are not read", s->path, MAX_WALK_DEPTH);
+    DIR *d = opendir(s->path);
     if (!d || fstat(dirfd(d), &dst) != 0) {
         int err = errno ? errno : EIO;
         if (d) closedir(d);
-        if (!(copy = strdup(dir))) return JW_SOURCE_ENOMEM;
-        return add_item(s, copy, err, 0);
+        return fail(s, "%s: %s", s->path, strerror(err));
     }
-    for (int i = 0; i < depth; i++) {
-        if (up[i].dev == dst.st_dev && up[i].ino == dst.st_ino) {
+    for (int i = 0; i < s->depth; i++) {
+        if (s->frames[i].id.dev == dst.st_dev && s->frames[i].id.ino == dst.st_ino) {
             s->counts.links++; /* a loop (bind mount): never walked twice */
             closedir(d);
             return 0;
         }
     }
-    up[depth].dev = dst.st_dev;
-    up[depth].ino = dst.st_ino;
+    frame_t *f = &s->frames[s->depth];
+    memset(f, 0, sizeof *f);
+    f->path_len = path_len;
+    f->id.dev = dst.st_dev;
+    f->id.ino = dst.st_ino;
 
-    while (!rc && (e = readdir(d))) {
+    while (!rc && (errno = 0, e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         if (e->d_name[0] == '.') {
             s->counts.hidden++;
             continue;
         }
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        char *p = malloc(len);
         struct stat st;
-        if (!p) {
-            rc = JW_SOURCE_ENOMEM;
-            break;
-        }
-        snprintf(p, len, "%s/%s", dir, e->d_name);
         /* The entry's type, where the file system gives it, saves an
          * lstat per file (links and unknown types are still looked at;
          * read_file checks the file again when it opens it). */
         if (e->d_type == DT_REG || e->d_type == DT_DIR) {
             st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
-        } else if (lstat(p, &st) != 0) {
-            rc = add_item(s, p, errno, 0); /* vanished meanwhile */
-            continue;
-        }
-        if (S_ISLNK(st.st_mode)) {
-            if (stat(p, &st) != 0) {
-                rc = add_item(s, p, errno, 1); /* dangling, or a loop of links */
-                continue;
-            }
-            if (S_ISDIR(st.st_mode)) {
-                s->counts.links++; /* not followed: no loops, no tree read twice */
-                free(p);
-                continue;
-            }
-        }
-        if (S_ISDIR(st.st_mode)) {
-            rc = walk_dir(s, p, up, depth + 1);
-            free(p);
-        } else if (!S_ISREG(st.st_mode)) {
-            s->counts.special++;
-            free(p);
-        } else if (!ends_with(p, ".xml")) {
-            s->counts.not_xml++;
-            free(p);
         } else {
-            rc = add_item(s, p, 0, 0);
+            if ((rc = path_set(s, path_len, e->d_name))) break;
+            if (lstat(s->path, &st) != 0) {
+                rc = frame_add(f, e->d_name, ENT_FAILED, errno, 0); /* vanished meanwhile */
+                continue;
+            }
+            if (S_ISLNK(st.st_mode)) {
+                if (stat(s->path, &st) != 0) {
+                    rc = frame_add(f, e->d_name, ENT_FAILED, errno, 1); /* dangling, or a loop of links */
+                    continue;
+                }
+                if (S_ISDIR(st.st_mode)) {
+                    s->counts.links++; /* not followed: no loops, no tree read twice */
+                    continue;
+                }
+            }
         }
+        if (S_ISDIR(st.st_mode)) rc = frame_add(f, e->d_name, ENT_DIR, 0, 0);
+        else if (!S_ISREG(st.st_mode)) s->counts.special++;
+        else if (!ends_with(e->d_name, ".xml")) s->counts.not_xml++;
+        else rc = frame_add(f, e->d_name, ENT_FILE, 0, 0);
     }
+    int read_err = !rc && errno ? errno : 0;
     closedir(d);
-    return rc;
+    if (!rc && path_set(s, path_len, NULL)) rc = JW_SOURCE_ENOMEM;
+    if (rc) {
+        frame_free(f);
+        return rc;
+    }
+    /* Names no longer move: offsets become pointers, then sort. */
+    for (size_t i = 0; i < f->n; i++) f->ents[i].name = f->names + (uintptr_t)f->ents[i].name;
+    if (f->n > 1) qsort(f->ents, f->n, sizeof *f->ents, cmp_entry);
+    s->depth++;
+    if (read_err) return fail(s, "%s: %s (the rest of this directory is not read)", s->path, strerror(read_err));
+    return 0;
+}
+
+/* The next thing of the walk under way: a file read into buf (JW_SOURCE_OK),
+ * SKIP (a file that is not one after all, or a directory entered or left),
+ * JW_SOURCE_END when the walk is over, or an error for one entry (the walk
+ * goes on with the next). */
+static int walk_next(jw_source_t *s, const char **buf, size_t *len)
+{
+    if (s->depth == 0) return JW_SOURCE_END;
+    frame_t *f = &s->frames[s->depth - 1];
+    if (f->next >= f->n) {
+        frame_free(f);
+        s->depth--;
+        return SKIP;
+    }
+    const entry_t *en = &f->ents[f->next++];
+    if (path_set(s, f->path_len, en->name)) return JW_SOURCE_ENOMEM;
+    switch (en->kind) {
+    case ENT_DIR: {
+        int rc = walk_enter(s, strlen(s->path));
+        return rc ? rc : SKIP;
+    }
+    case ENT_FAILED:
+        return fail(s, "%s: %s%s", s->path, en->link ? "symbolic link: " : "", strerror(en->err));
+    default:
+        return read_file(s, s->path, 0, buf, len);
+    }
 }
 
 /* ---- files ---- */
@@ -514,23 +611,12 @@ int jw_source_next(jw_source_t *s, const char **name, const char **buf, size_t *
             if (rc == JW_SOURCE_OK) *name = s->name;
             return rc;
         }
-        if (s->next_file < s->n_files) {
-            item_t *it = &s->files[s->next_file++];
-            if (it->err < 0)
-                rc = fail(s, "%s: directories nested more than %d deep are not read", it->path,
-                          MAX_WALK_DEPTH);
-            else if (it->err)
-                rc = fail(s, "%s: %s%s", it->path, it->link ? "symbolic link: " : "",
-                          strerror(it->err));
-            else
-                rc = read_file(s, it->path, 0, buf, len);
-            free(it->path);
-            it->path = NULL;
+        if (s->depth > 0) {
+            rc = walk_next(s, buf, len);
             if (rc == SKIP) continue;
             if (rc == JW_SOURCE_OK) *name = s->name;
             return rc;
         }
-        free_files(s);
         if (s->mem && !s->mem_done) {
             s->mem_done = 1;
             if ((rc = open_archive_memory(s))) return rc;
@@ -541,9 +627,10 @@ int jw_source_next(jw_source_t *s, const char **name, const char **buf, size_t *
         struct stat st;
         if (stat(path, &st) != 0) return fail(s, "%s: %s", path, strerror(errno));
         if (S_ISDIR(st.st_mode)) {
-            dirid_t up[MAX_WALK_DEPTH];
-            if ((rc = walk_dir(s, path, up, 0))) return rc;
-            if (s->n_files) qsort(s->files, s->n_files, sizeof *s->files, cmp_item);
+            size_t n = strlen(path);
+            if ((rc = path_reserve(s, n + 1))) return rc;
+            memcpy(s->path, path, n + 1);
+            if ((rc = walk_enter(s, n))) return rc;
             continue;
         }
         if (!S_ISREG(st.st_mode))

@@ -26,6 +26,12 @@
  *   counted, and the next call goes on with what follows. A damaged
  *   archive (e.g. truncated gzip) ends that archive, not the source.
  *
+ * Memory: a walk lists one directory when it gets there and keeps only the
+ * listings of the directories on the way to the current file (names back
+ * to back and 16 bytes per entry), so it grows with the largest directory,
+ * not with the tree; a directory's entries are listed when it is entered,
+ * so a file added to a directory the walk has not reached yet is read.
+ *
  * jw_source_next() returns each message's bytes in a buffer owned by the
  * source and valid until the next call. A message larger than the iJw cap
  * is returned with its real length (or at least JW_SOURCE_MAX_READ) but
