@@ -1,7 +1,8 @@
 /* direct.c - jw-replay --direct: parse on one thread, apply on another.
  *
  * The reader thread fills a batch (read) while two parse threads hash and
- * parse what it has read (validate with a pseudonymiser); the main thread
+ * parse what it has read (validate with a pseudonymiser), and parses with
+ * them once it has read the whole batch; the main thread
  * applies the previous batch in one write transaction. Two batches alternate, so
  * parsing and applying overlap on the machine's two cores. Nothing is
  * applied out of file order.
@@ -21,6 +22,8 @@
 #include "source/source.h"
 #include "store/store.h"
 #include "traject/traject.h"
+
+#define PARSERS 3
 
 typedef struct {
     size_t n, cap;
@@ -46,9 +49,9 @@ typedef struct {
 
     /* reader only */
     const replay_opts_t *o;
-    jw_ijw_parser_t *parser;
-    jw_ijw_parser_t *parser2;  /* the second parse thread's */
-    jw_ijw_parser_t *parser3;  /* the reader's, once it has read a batch */
+    /* one per parser of a batch: the two parse threads and the reader,
+     * which parses too once it has read the batch */
+    jw_ijw_parser_t *parsers[PARSERS];
     jw_source_t *src;
     char error[512];
 
@@ -206,13 +209,15 @@ static int read_one(pipeline_t *p, batch_t *b, size_t i)
 static int fill_batch(pipeline_t *p, batch_t *b)
 {
     progress_t pr = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
-    parse_job_t jobs[3] = {{b, &pr, p->parser, 0, 0}, {b, &pr, p->parser2, 0, 0}, {b, &pr, p->parser3, 0, 0}};
-    pthread_t t[2];
-    int rc = 0, started[2];
+    parse_job_t jobs[PARSERS];
+    pthread_t t[PARSERS - 1];
+    int rc = 0, started[PARSERS - 1], hash_failed = 0, failed = 0;
 
+    for (int k = 0; k < PARSERS; k++) jobs[k] = (parse_job_t){b, &pr, p->parsers[k], 0, 0};
     b->n = 0;
     b->last = 0;
-    for (int k = 0; k < 2; k++) started[k] = pthread_create(&t[k], NULL, parse_part, &jobs[k]) == 0;
+    /* the last job is the reader's own */
+    for (int k = 0; k < PARSERS - 1; k++) started[k] = pthread_create(&t[k], NULL, parse_part, &jobs[k]) == 0;
     while (b->n < b->cap) {
         rc = read_one(p, b, b->n);
         if (rc) break;
@@ -235,17 +240,21 @@ static int fill_batch(pipeline_t *p, batch_t *b)
     pthread_mutex_unlock(&pr.mu);
     /* Read all: parse what is left alongside the parse threads (and all of
      * it when a thread could not start). */
-    if (!rc) parse_part(&jobs[2]);
-    for (int k = 0; k < 2; k++)
+    if (!rc) parse_part(&jobs[PARSERS - 1]);
+    for (int k = 0; k < PARSERS - 1; k++)
         if (started[k]) pthread_join(t[k], NULL);
     pthread_cond_destroy(&pr.cv);
     pthread_mutex_destroy(&pr.mu);
     if (rc) return -1;
-    if (jobs[0].hash_failed || jobs[1].hash_failed || jobs[2].hash_failed) {
+    for (int k = 0; k < PARSERS; k++) {
+        hash_failed |= jobs[k].hash_failed;
+        failed |= jobs[k].failed;
+    }
+    if (hash_failed) {
         snprintf(p->error, sizeof p->error, "SHA-256 failed");
         return -1;
     }
-    if (jobs[0].failed || jobs[1].failed || jobs[2].failed) {
+    if (failed) {
         snprintf(p->error, sizeof p->error, "parser: out of memory");
         return -1;
     }
@@ -333,9 +342,9 @@ int replay_direct(const replay_opts_t *o)
         fprintf(stderr, "jw-replay: %s: %s\n", keypath, jw_pseudo_strerror(rc));
         goto out;
     }
-    if ((rc = jw_ijw_schema_new(&schema)) || (rc = jw_ijw_parser_new(schema, pseudo, &p.parser)) ||
-        (rc = jw_ijw_parser_new(schema, pseudo, &p.parser2)) ||
-        (rc = jw_ijw_parser_new(schema, pseudo, &p.parser3))) {
+    rc = jw_ijw_schema_new(&schema);
+    for (int k = 0; !rc && k < PARSERS; k++) rc = jw_ijw_parser_new(schema, pseudo, &p.parsers[k]);
+    if (rc) {
         fprintf(stderr, "jw-replay: %s\n", jw_ijw_strerror(rc));
         goto out;
     }
@@ -426,9 +435,7 @@ out:
     batch_free(&p.batches[1]);
     jw_source_close(p.src);
     jw_traject_free(p.traject);
-    jw_ijw_parser_free(p.parser);
-    jw_ijw_parser_free(p.parser2);
-    jw_ijw_parser_free(p.parser3);
+    for (int k = 0; k < PARSERS; k++) jw_ijw_parser_free(p.parsers[k]);
     jw_ijw_schema_free(schema);
     jw_pseudo_free(pseudo);
     jw_store_close(store);
