@@ -258,16 +258,18 @@ static int path_reserve(jw_source_t *s, size_t need)
     return 0;
 }
 
-/* Set s->path to its first len bytes plus "/name" (name NULL: just cut). */
-static int path_set(jw_source_t *s, size_t len, const char *name)
+/* Set s->path to its first len bytes plus "/name" (name NULL: just cut);
+ * *out_len (may be NULL) gets the new path's length. */
+static int path_set(jw_source_t *s, size_t len, const char *name, size_t *out_len)
 {
-    if (path_reserve(s, len + (name ? strlen(name) + 1 : 0) + 1)) return JW_SOURCE_ENOMEM;
+    size_t k = name ? strlen(name) + 1 : 0; /* with the '/' */
+    if (path_reserve(s, len + k + 1)) return JW_SOURCE_ENOMEM;
     if (name) {
         s->path[len] = '/';
-        memcpy(s->path + len + 1, name, strlen(name) + 1);
-    } else {
-        s->path[len] = '\0';
+        memcpy(s->path + len + 1, name, k);
     }
+    s->path[len + k] = '\0';
+    if (out_len) *out_len = len + k;
     return 0;
 }
 
@@ -356,7 +358,7 @@ static int walk_enter(jw_source_t *s, size_t path_len)
         if (e->d_type == DT_REG || e->d_type == DT_DIR) {
             st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
         } else {
-            if ((rc = path_set(s, path_len, e->d_name))) break;
+            if ((rc = path_set(s, path_len, e->d_name, NULL))) break;
             if (lstat(s->path, &st) != 0) {
                 rc = frame_add(f, e->d_name, ENT_FAILED, errno, 0); /* vanished meanwhile */
                 continue;
@@ -379,7 +381,7 @@ static int walk_enter(jw_source_t *s, size_t path_len)
     }
     int read_err = !rc && errno ? errno : 0;
     closedir(d);
-    if (!rc && path_set(s, path_len, NULL)) rc = JW_SOURCE_ENOMEM;
+    if (!rc && path_set(s, path_len, NULL, NULL)) rc = JW_SOURCE_ENOMEM;
     if (rc) {
         frame_free(f);
         return rc;
@@ -406,10 +408,11 @@ static int walk_next(jw_source_t *s, const char **buf, size_t *len)
         return SKIP;
     }
     const entry_t *en = &f->ents[f->next++];
-    if (path_set(s, f->path_len, en->name)) return JW_SOURCE_ENOMEM;
+    size_t path_len;
+    if (path_set(s, f->path_len, en->name, &path_len)) return JW_SOURCE_ENOMEM;
     switch (en->kind) {
     case ENT_DIR: {
-        int rc = walk_enter(s, strlen(s->path));
+        int rc = walk_enter(s, path_len);
         return rc ? rc : SKIP;
     }
     case ENT_FAILED:
