@@ -9,25 +9,17 @@
  * counts are worked out by hand below. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_util.h"
 #include "indicators/ind_internal.h"
 #include "profile/profile.h"
 #include "store/store.h"
 
 #define YC "cccccccccccccccccccccccccccccccc"
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
 
 static jw_date_t D(const char *s)
 {
@@ -196,7 +188,7 @@ Test(ind_dates, episode_from_1900_to_2100_is_bounded)
     jw_ind_close(ind);
 
     jw_profile_free(prof);
-    nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    test_rm_rf(tmp);
 }
 
 static int put_schema1(jw_txn_t *txn, void *ctx)
@@ -224,5 +216,5 @@ Test(ind_dates, older_store_schema_is_refused)
     cr_expect_eq(jw_ind_open(tmp, prof, NULL, &ind), JW_IND_ESCHEMA);
     cr_expect(strstr(jw_ind_strerror(JW_IND_ESCHEMA), "--rebuild") != NULL);
     jw_profile_free(prof);
-    nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    test_rm_rf(tmp);
 }

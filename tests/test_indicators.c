@@ -14,7 +14,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "event/event.h"
 #include "indicators/ind_internal.h"
 #include "indicators/indicators.h"
@@ -37,19 +37,6 @@
 #include "store/store.h"
 
 /* ---- helpers ---- */
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
-
-static void rm_rf(const char *dir)
-{
-    nftw(dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static void mktmp(char *buf, size_t cap, const char *tag)
 {
@@ -109,7 +96,7 @@ static void scen_close(scen_t *s)
     jw_ind_close(s->ind);
     jw_store_close(s->src);
     jw_profile_free(s->profile);
-    rm_rf(s->tmp);
+    test_rm_rf(s->tmp);
 }
 
 static int col_of(const jw_ind_def_t *d, const char *col)
@@ -381,7 +368,7 @@ Test(indicators, events_and_timeliness)
     cr_expect_eq(jw_ind_open(tmp, tw, NULL, &ind), JW_IND_EPROFILE);
     jw_profile_free(tw);
     jw_profile_free(prof);
-    rm_rf(tmp);
+    test_rm_rf(tmp);
 }
 
 /* ---- the basic scenario, Zuid-Limburg ---- */
@@ -1169,7 +1156,7 @@ Test(indicators, live_equals_rebuild)
     }
     cr_expect_eq(memcmp(d_re, d_full, 32), 0, "program rebuild != library");
     jw_profile_free(p);
-    rm_rf(tmp);
+    test_rm_rf(tmp);
 }
 
 /* ---- changing a store's profile (SPEC §6) ---- */
@@ -1233,7 +1220,7 @@ Test(indicators, reprofile_equals_fresh_replay)
     sh("build/bin/jwctl --state %s reprofile zuid-limburg | grep -q 'nothing to do'", a);
     /* the program: --rebuild takes the state store's new profile */
     sh("build/bin/jw-indicators --quiet --state %s --rebuild --print IND-06 --period 2024 > /dev/null", a);
-    rm_rf(tmp);
+    test_rm_rf(tmp);
 }
 
 /* jw-indicators --compare: the return-to-care figures of three definitions over one store
@@ -1273,7 +1260,7 @@ Test(indicators, compare_definitions)
     /* a table, and an unknown profile is an error */
     sh("build/bin/jw-indicators --state %s --compare twente,cbs | grep -q 'Return to care under 2 definitions'", state);
     sh("! build/bin/jw-indicators --state %s --compare twente,nosuch 2>/dev/null", state);
-    rm_rf(tmp);
+    test_rm_rf(tmp);
 }
 
 /* ---- HTTP ---- */

@@ -28,7 +28,6 @@
  * p90 = first t with S <= 0.1 = 100; CI [first lo <= 0.1 = 50, first hi <= 0.1 = 100]. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,19 +35,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "indicators/indicators.h"
 #include "profile/profile.h"
 #include "store/store.h"
 
 #define YA "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
 
 typedef struct {
     const char *id, *json;
@@ -245,7 +237,7 @@ Test(km, censored_episodes_and_a_retraction)
     /* the contributions differ only by the retracted stop, which is deleted: equal bytes */
     cr_expect_eq(memcmp(d1, d2, 32), 0, "retraction is not exact");
     jw_ind_close(fresh);
-    nftw(dir2, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    test_rm_rf(dir2);
 
     /* the horizon moving on (an allocation dated 2025-03-05) moves every censored
      * observation: E3 2024-12-02 -> 2025-03-31 = 120 days, and the 2024 median stays 50 */
@@ -262,7 +254,7 @@ Test(km, censored_episodes_and_a_retraction)
     COL(ind, "2024", "median", 50);
 
     jw_ind_close(ind);
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    test_rm_rf(dir);
     jw_profile_free(p);
 }
 
@@ -289,6 +281,6 @@ Test(km, older_store_layout_is_refused)
     jw_store_close(st);
     cr_expect_eq(jw_ind_open(dir, p, NULL, &ind), JW_IND_ESCHEMA);
     cr_expect(strstr(jw_ind_strerror(JW_IND_ESCHEMA), "--rebuild") != NULL);
-    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    test_rm_rf(dir);
     jw_profile_free(p);
 }

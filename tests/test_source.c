@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "source/source.h"
+#include "test_util.h"
 
 static void make_dir(const char *path)
 {
@@ -33,14 +34,6 @@ static void make_file(const char *path)
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Remove a tree the test made (names without spaces or quotes). */
-static void remove_tree(const char *root)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    cr_assert(system(cmd) == 0);
 }
 
 Test(source, walk_gives_the_byte_order_of_full_paths)
@@ -93,7 +86,8 @@ Test(source, walk_gives_the_byte_order_of_full_paths)
     cr_expect_eq(c.hidden, 1);
     jw_source_close(src);
     for (size_t i = 0; i < NF; i++) free(expect[i]);
-    remove_tree(root);
+    test_rm_rf(root);
+    cr_expect(access(root, F_OK) != 0, "%s removed", root);
 }
 
 Test(source, directories_below_the_depth_bound_are_reported_not_read)
@@ -147,5 +141,6 @@ Test(source, directories_below_the_depth_bound_are_reported_not_read)
     cr_expect_str_eq(last, after, "the file after the deep tree is read last");
     cr_expect_eq(errors, 1);
     jw_source_close(src);
-    remove_tree(root);
+    test_rm_rf(root);
+    cr_expect(access(root, F_OK) != 0, "%s removed", root);
 }

@@ -11,13 +11,13 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <stdarg.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "indicators/indicators.h"
 #include "profile/profile.h"
 
@@ -141,15 +141,6 @@ static void the_example(wx_t *w)
     STOP(Y6, 10, A, "ambulant", "2023-02-01", "2023-11-30", 303, "instroom", "false");
 }
 
-static void rm_rf(const char *dir);
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)sb;
-    (void)flag;
-    (void)f;
-    return remove(p);
-}
-static void rm_rf(const char *dir) { nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS); }
 
 static void wx_open(wx_t *w)
 {
@@ -165,7 +156,7 @@ static void wx_close(wx_t *w)
 {
     jw_ind_close(w->ind);
     jw_profile_free(w->prof);
-    rm_rf(w->dir);
+    test_rm_rf(w->dir);
 }
 
 static jw_ind_val_t cell(jw_ind_t *ind, const char *id, const char *period, const char *by,
